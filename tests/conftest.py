@@ -1,0 +1,3 @@
+"""Root conftest: only wires in the fixture modules (see tests/plugins/)."""
+
+pytest_plugins = ["tests.plugins.hypothesis_profiles"]
