@@ -10,10 +10,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import prance
 import yaml
 from openapi_spec_validator import validate as validate_openapi
-from prance.util.resolver import RESOLVE_FILES
+from prance.util.formats import parse_spec
+from prance.util.fs import read_file
+from prance.util.resolver import RESOLVE_FILES, RefResolver
+from prance.util.url import absurl
 
 from spec.errors import SpecError, display_path
 from spec.overlay import apply_overlay, read_overlay
@@ -66,26 +68,28 @@ def _load(root_document: str, overlay_files: tuple[str, ...]) -> dict[str, Any]:
     if not root.is_file():
         raise SpecError(root, "the root document does not exist; pass the spec folder that holds openapi.yaml")
     document = _resolve(root)
-    if overlay_files:
-        for name in overlay_files:
-            overlay_path = Path(name)
-            if not overlay_path.is_file():
-                raise SpecError(display_path(overlay_path), "overlay file not found; check the path")
-            apply_overlay(document, read_overlay(overlay_path), display_path(overlay_path))
-        _validate(document, root, source="after overlays")
+    for name in overlay_files:
+        overlay_path = Path(name)
+        if not overlay_path.is_file():
+            raise SpecError(display_path(overlay_path), "overlay file not found; check the path")
+        apply_overlay(document, read_overlay(overlay_path), display_path(overlay_path))
+    _validate(document, root, source="after overlays" if overlay_files else "as published")
     return document
 
 
 def _resolve(root: Path) -> dict[str, Any]:
-    # RESOLVE_FILES inlines the split files and keeps `#/components/...` references as they are, so
-    # the result reads like the published schema (named components) rather than one flat tree.
+    """Read and resolve with prance, without its validation: the final document is validated once.
+
+    RESOLVE_FILES inlines the split files and keeps `#/components/...` references as they are, so
+    the result reads like the published schema (named components) rather than one flat tree.
+    """
     try:
-        parser = prance.ResolvingParser(
-            str(root), resolve_types=RESOLVE_FILES, backend="openapi-spec-validator", strict=False
-        )
+        specs = parse_spec(read_file(str(root)), str(root))
+        resolver = RefResolver(specs, absurl(str(root)), resolve_types=RESOLVE_FILES, strict=False)
+        resolver.resolve_references()
     except Exception as exc:  # prance raises several unrelated types; diagnose them the same way
         raise _diagnose(root, exc) from None
-    document: dict[str, Any] = parser.specification
+    document: dict[str, Any] = resolver.specs
     return document
 
 

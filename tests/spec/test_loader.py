@@ -188,3 +188,17 @@ def test_load_spec_returns_an_independent_copy() -> None:
     first = load_spec()
     first["paths"].clear()
     assert load_spec()["paths"], "the cached document must not be shared with callers"
+
+
+def test_server_answers_overlay_keeps_the_published_statement_apart(
+    published: dict[str, Any], overlaid: dict[str, Any]
+) -> None:
+    def detail(document: dict[str, Any]) -> dict[str, Any]:
+        schema: dict[str, Any] = document["components"]["schemas"]["ProjectCode"]["properties"]["responsible_detail"]
+        return schema
+
+    assert "nullable" not in detail(published)
+    assert detail(overlaid)["nullable"] is True
+    license_view = overlaid["components"]["schemas"]["LicenseView"]["properties"]
+    assert license_view["backend"]["type"] == "array"
+    assert published["components"]["schemas"]["LicenseView"]["properties"]["backend"]["type"] == "string"
