@@ -1,3 +1,7 @@
 """Root conftest: only wires in the fixture modules (see tests/plugins/)."""
 
-pytest_plugins = ["tests.plugins.hypothesis_profiles"]
+pytest_plugins = [
+    "tests.plugins.hypothesis_profiles",
+    "tests.plugins.live_server",
+    "tests.mock_server.conftest_machine",
+]

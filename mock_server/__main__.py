@@ -1,0 +1,7 @@
+"""`python -m mock_server`: see `mock_server.cli`."""
+
+import sys
+
+from mock_server.cli import main
+
+sys.exit(main())

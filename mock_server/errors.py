@@ -1,0 +1,102 @@
+"""InvenTree/DRF-shaped errors: each exception knows its status, body and headers.
+
+Handlers raise these; `render_error` turns one into the response a real InvenTree server sends.
+Connexion's own problem+json errors are translated into the same shapes in `app.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+class APIError(Exception):
+    """An error answer: a status code, a JSON body and optional headers."""
+
+    status_code = 400
+
+    def __init__(self, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(body)
+        self.body = body
+        self.headers = dict(headers or {})
+
+
+class DetailError(APIError):
+    """An error whose body is DRF's `{"detail": "..."}`."""
+
+    default_detail = ""
+
+    def __init__(self, detail: str | None = None, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__({"detail": detail or self.default_detail}, headers)
+
+
+class ValidationError(APIError):
+    """400 with DRF's per-field body: `{"field": ["message"], "non_field_errors": [...]}`."""
+
+    status_code = 400
+
+    def __init__(self, errors: Mapping[str, Sequence[str] | str] | str) -> None:
+        if isinstance(errors, str):
+            errors = {"non_field_errors": [errors]}
+        body = {
+            field: [messages] if isinstance(messages, str) else list(messages) for field, messages in errors.items()
+        }
+        super().__init__(body)
+
+
+class ParseError(DetailError):
+    status_code = 400
+    default_detail = "Malformed request."
+
+
+class NotAuthenticated(DetailError):
+    # DRF answers 401 with the first authenticator's header; InvenTree's first is token auth.
+    status_code = 401
+    default_detail = "Authentication credentials were not provided."
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, {"WWW-Authenticate": "Token"})
+
+
+class AuthenticationFailed(NotAuthenticated):
+    default_detail = "Incorrect authentication credentials."
+
+
+class PermissionDenied(DetailError):
+    status_code = 403
+    default_detail = "You do not have permission to perform this action."
+
+
+class NotFound(DetailError):
+    """A known route whose object does not exist."""
+
+    status_code = 404
+    default_detail = "Not found."
+
+
+class EndpointNotFound(APIError):
+    """InvenTree's catch-all for any unknown path under /api/."""
+
+    status_code = 404
+
+    def __init__(self, url: str) -> None:
+        super().__init__({"detail": "API endpoint not found", "url": url})
+
+
+class MethodNotAllowed(DetailError):
+    status_code = 405
+
+    def __init__(self, method: str, allowed: Sequence[str]) -> None:
+        super().__init__(f'Method "{method}" not allowed.', {"Allow": ", ".join(allowed)})
+
+
+class NotAcceptable(DetailError):
+    status_code = 406
+    default_detail = "Could not satisfy the request Accept header."
+
+
+class UnsupportedMediaType(DetailError):
+    status_code = 415
+
+    def __init__(self, media_type: str) -> None:
+        super().__init__(f'Unsupported media type "{media_type}" in request.')

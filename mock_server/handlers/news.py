@@ -1,0 +1,36 @@
+"""News feed entries: listed, filtered by `read`, marked read, deleted one by one or in bulk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_server.context import authenticated
+from mock_server.fixtures import TableSpec, component_record
+from mock_server.handlers import Registry
+from mock_server.listing import ListOptions
+from mock_server.views import Model, ModelViews
+
+NEWS = TableSpec("news", component_record("NewsFeedEntry"))
+FIELDS = ("pk", "feed_id", "title", "link", "published", "author", "summary", "read")
+
+MODEL = Model(
+    table="news",
+    verbose_name="News feed entry",
+    serialize=lambda record, _call: {field: record.get(field) for field in FIELDS},
+    options=ListOptions(ordering_fields=("published", "author", "read"), filters={"read": "bool"}),
+)
+
+
+def register(registry: Registry) -> None:
+    registry.table(NEWS)
+    views = ModelViews(MODEL)
+    operations: dict[str, Any] = {
+        "news_list": views.list,
+        "news_retrieve": views.retrieve,
+        "news_update": views.update,
+        "news_partial_update": views.partial_update,
+        "news_destroy_2": views.destroy,
+        "news_destroy": views.bulk_destroy,
+    }
+    for operation_id, view in operations.items():
+        registry.add(operation_id, view, authenticated)

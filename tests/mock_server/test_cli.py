@@ -1,0 +1,78 @@
+"""`python -m mock_server`: starts, says where it listens and which credentials work; fails in one line."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+STARTUP_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def running() -> Iterator[tuple[subprocess.Popen[str], int]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_server", "--port", str(port), "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process, port
+    finally:
+        process.terminate()
+        process.wait(STARTUP_TIMEOUT)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def test_serves_and_prints_where_and_who(running: tuple[subprocess.Popen[str], int]) -> None:
+    process, port = running
+    assert process.stdout is not None
+    banner = [process.stdout.readline() for _ in range(5)]
+    assert f"listening on http://127.0.0.1:{port}/api/" in banner[0]
+    assert any("admin / inventree" in line and "reader / readonly" in line for line in banner)
+    # The banner is printed before uvicorn binds; the readiness wait is bounded by the client timeout.
+    with httpx.Client(transport=httpx.HTTPTransport(retries=20), timeout=STARTUP_TIMEOUT) as client:
+        response = client.get(f"http://127.0.0.1:{port}/api/")
+    assert response.json()["apiVersion"] == 303
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mock_server", *args],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_TIMEOUT,
+        check=False,
+    )
+
+
+def test_bad_fixtures_folder_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("--fixtures", str(tmp_path / "missing"), "--port", str(free_port()))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("FixtureError:") and "--fixtures DIR" in result.stderr
+
+
+def test_a_port_in_use_is_one_line() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_cli("--port", str(port), "--log-level", "critical")
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

@@ -1,0 +1,86 @@
+"""A live mock server for the tests: uvicorn in a thread, on a free loopback port."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from mock_server import Settings, create_app
+
+READY_TIMEOUT = 30.0
+ADMIN = ("admin", "inventree")
+READER = ("reader", "readonly")
+ADMIN_TOKEN = "inv-a1b2c3d4e5f60718293a4b5c6d7e8f9012345678-20260101"
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+    def reset(self) -> None:
+        httpx.post(f"{self.url}/_mock/reset").raise_for_status()
+
+    def client(self, auth: tuple[str, str] | None = ADMIN, **kwargs: object) -> httpx.Client:
+        return httpx.Client(base_url=self.url, auth=auth, **kwargs)  # type: ignore[arg-type]
+
+
+def serve(fixtures: Path | None = None) -> Iterator[LiveServer]:
+    """Serve the mock until the generator is closed; the readiness wait is bounded."""
+    settings = Settings(fixtures=fixtures) if fixtures else Settings()
+    app = create_app(settings)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + READY_TIMEOUT
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"mock server on 127.0.0.1:{port} not ready within {READY_TIMEOUT} s")
+        time.sleep(0.02)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(READY_TIMEOUT)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """One mock for the whole session; tests that change state reset it (see `mock`)."""
+    yield from serve()
+
+
+@pytest.fixture
+def mock(live_server: LiveServer) -> LiveServer:
+    """The session's mock, reset to its fixtures before the test."""
+    live_server.reset()
+    return live_server
+
+
+@pytest.fixture
+def admin(mock: LiveServer) -> Iterator[httpx.Client]:
+    with mock.client(ADMIN) as client:
+        yield client
+
+
+@pytest.fixture
+def reader(mock: LiveServer) -> Iterator[httpx.Client]:
+    with mock.client(READER) as client:
+        yield client
+
+
+@pytest.fixture
+def anonymous(mock: LiveServer) -> Iterator[httpx.Client]:
+    with mock.client(None) as client:
+        yield client
