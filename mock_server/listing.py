@@ -35,8 +35,16 @@ class ListOptions:
         return getter(record) if getter else record.get(field)
 
 
-def select(records: Sequence[Record], options: ListOptions, query: QueryParams) -> list[Record]:
-    """Filter, search and order `records` as the query asks; unknown or invalid values are ignored."""
+def select(
+    records: Sequence[Record],
+    options: ListOptions,
+    query: QueryParams,
+    haystack: Callable[[Record], tuple[str, ...]] | None = None,
+) -> list[Record]:
+    """Filter, search and order `records` as the query asks; unknown or invalid values are ignored.
+
+    `haystack` gives a record's lower-cased search fields (the caller may cache them).
+    """
     selected = list(records)
     for name, kind in options.filters.items():
         if name in query:
@@ -45,8 +53,15 @@ def select(records: Sequence[Record], options: ListOptions, query: QueryParams) 
                 selected = [r for r in selected if _matches(options.value(r, name), wanted)]
     terms = search_terms(query.get("search", ""))
     if terms and options.search_fields:
-        selected = [r for r in selected if _found(r, terms, options)]
+        texts = haystack or (lambda record: search_texts(record, options))
+        selected = [r for r in selected if all(any(term in text for text in texts(r)) for term in terms)]
     return order(selected, ordering_of(query, options), options)
+
+
+def selection_key(options: ListOptions, query: QueryParams) -> tuple[tuple[str, str], ...]:
+    """The parameters that decide what `select` returns: filters, search and ordering, not paging."""
+    names = (*options.filters, "search", "ordering")
+    return tuple((name, query[name]) for name in names if name in query)
 
 
 def search_terms(text: str) -> list[str]:
@@ -54,9 +69,8 @@ def search_terms(text: str) -> list[str]:
     return [term.lower() for term in text.replace("\x00", "").replace(",", " ").split()]
 
 
-def _found(record: Record, terms: list[str], options: ListOptions) -> bool:
-    haystack = [str(options.value(record, field) or "").lower() for field in options.search_fields]
-    return all(any(term in text for text in haystack) for term in terms)
+def search_texts(record: Record, options: ListOptions) -> tuple[str, ...]:
+    return tuple(str(options.value(record, field) or "").lower() for field in options.search_fields)
 
 
 def ordering_of(query: QueryParams, options: ListOptions) -> tuple[str, ...]:
@@ -152,17 +166,39 @@ def _replace(url: str, key: str, value: str | None) -> str:
 
 
 class ListCache:
-    """Remembers the last few selections of a table until it changes (its `version`)."""
+    """Remembers the last few selections of a table, and its records' search texts, until it changes.
+
+    A list request over 100,000 records costs a full scan; repeating it (the next page, a refresh
+    of the same view) then costs only the page. Any change to the table (its `version`) clears all.
+    """
 
     def __init__(self, size: int = 32) -> None:
         self.size = size
         self._version = -1
         self._entries: dict[tuple[Any, ...], list[Record]] = {}
+        self._texts: dict[int, tuple[str, ...]] = {}
 
-    def get_or_compute(self, table: Table, key: tuple[Any, ...], compute: Callable[[], list[Record]]) -> list[Record]:
+    def _check(self, table: Table) -> None:
         if table.version != self._version:
             self._entries.clear()
+            self._texts.clear()
             self._version = table.version
+
+    def search_texts(self, table: Table, options: ListOptions) -> Callable[[Record], tuple[str, ...]]:
+        """A record's lower-cased search fields, computed once per record while the table is unchanged."""
+        self._check(table)
+        texts = self._texts
+
+        def lookup(record: Record) -> tuple[str, ...]:
+            found = texts.get(id(record))
+            if found is None:
+                found = texts[id(record)] = search_texts(record, options)
+            return found
+
+        return lookup
+
+    def get_or_compute(self, table: Table, key: tuple[Any, ...], compute: Callable[[], list[Record]]) -> list[Record]:
+        self._check(table)
         if key not in self._entries:
             if len(self._entries) >= self.size:
                 self._entries.pop(next(iter(self._entries)))
@@ -176,4 +212,4 @@ def page_body(page: Page | None, items: list[Any]) -> Any:
     return {"count": page.count, "next": page.next, "previous": page.previous, "results": items}
 
 
-__all__ = ["ListCache", "ListOptions", "Page", "page_body", "paginate", "select"]
+__all__ = ["ListCache", "ListOptions", "Page", "page_body", "paginate", "select", "selection_key"]

@@ -79,7 +79,7 @@ def clean(
             cleaned[name] = _coerce(raw, prop, required=name in required, is_form=is_form, relations=relation_exists)
         except FieldError as error:
             errors[name] = [error.message]
-    _check_constraints(cleaned, properties, errors)
+    _check_constraints(cleaned, schema, errors)
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -312,12 +312,28 @@ def _not_a_dict(data: Any) -> str:
     return f"Invalid data. Expected a dictionary, but got {type(data).__name__}."
 
 
-def _check_constraints(cleaned: dict[str, Any], properties: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+def _check_constraints(cleaned: dict[str, Any], schema: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
     """Length, range and pattern rules, checked by jsonschema and worded the DRF way."""
-    schema = {"type": "object", "properties": {k: _constraints_only(v) for k, v in properties.items()}}
-    for error in Draft4RequestValidator(schema).iter_errors(cleaned):
+    for error in _constraint_validator(schema).iter_errors(cleaned):
         field = str(error.path[0]) if error.path else "non_field_errors"
         errors.setdefault(field, [_message(error)])
+
+
+# Compiled validators by the identity of the operation's schema, which lives as long as the app;
+# bounded, so that schemas made on the fly (in tests) cannot grow it without end.
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], Any]] = {}
+_VALIDATORS_KEPT = 256
+
+
+def _constraint_validator(schema: Mapping[str, Any]) -> Any:
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        if len(_VALIDATORS) >= _VALIDATORS_KEPT:
+            _VALIDATORS.clear()
+        properties = writable_properties(schema)
+        constraints = {"type": "object", "properties": {k: _constraints_only(v) for k, v in properties.items()}}
+        cached = _VALIDATORS[id(schema)] = (schema, Draft4RequestValidator(constraints))
+    return cached[1]
 
 
 def _constraints_only(prop: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ class Table:
         self._next_pk = 1
         # Bumped on every change, so that derived data (sorted views) can be cached safely.
         self.version = 0
+        # field -> value -> keys: built on the first lookup of a field, kept current by every change.
+        self._indexes: dict[str, dict[Any, set[Key]]] = {}
 
     def __len__(self) -> int:
         return len(self._records)
@@ -47,6 +49,15 @@ class Table:
     def filter(self, **fields: Any) -> Iterator[Record]:
         return (r for r in self._records.values() if all(r.get(k) == v for k, v in fields.items()))
 
+    def keys_where(self, field: str, value: Any) -> set[Key]:
+        """The keys of the records whose `field` equals `value`, from an index kept per field."""
+        index = self._indexes.get(field)
+        if index is None:
+            index = self._indexes[field] = {}
+            for key, record in self._records.items():
+                index.setdefault(_hashable(record.get(field)), set()).add(key)
+        return set(index.get(_hashable(value), ()))
+
     def insert(self, record: Mapping[str, Any]) -> Record:
         stored = dict(record)
         if self.auto_key and stored.get(self.key) is None:
@@ -57,24 +68,37 @@ class Table:
         if isinstance(key, int):
             self._next_pk = max(self._next_pk, key + 1)
         self._records[key] = stored
+        self._index(key, stored, add=True)
         self.version += 1
         return stored
 
     def update(self, key: Key, changes: Mapping[str, Any]) -> Record:
         record = self._records[key]
+        self._index(key, record, add=False)
         record.update(changes)
+        self._index(key, record, add=True)
         self.version += 1
         return record
 
     def delete(self, key: Key) -> Record:
         record = self._records.pop(key)
+        self._index(key, record, add=False)
         self.version += 1
         return record
 
     def clear(self) -> None:
         self._records.clear()
+        self._indexes.clear()
         self._next_pk = 1
         self.version += 1
+
+    def _index(self, key: Key, record: Record, *, add: bool) -> None:
+        for field, index in self._indexes.items():
+            value = _hashable(record.get(field))
+            if add:
+                index.setdefault(value, set()).add(key)
+            else:
+                index.get(value, set()).discard(key)
 
     def load(self, records: Iterable[Mapping[str, Any]]) -> None:
         self.clear()
@@ -83,6 +107,15 @@ class Table:
 
     def dump(self) -> list[Record]:
         return [copy.deepcopy(r) for r in self._records.values()]
+
+
+def _hashable(value: Any) -> Any:
+    """Index values: lists and objects stand for themselves through their JSON-ish text."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 class Store:

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from mock_server.bodies import Body, parse_body
 from mock_server.context import Call, json_response, no_content
 from mock_server.errors import EndpointNotFound, NotFound, ValidationError
-from mock_server.listing import ListCache, ListOptions, page_body, paginate, select
+from mock_server.listing import ListCache, ListOptions, page_body, paginate, select, selection_key
 from mock_server.store import Record, Table
 
 Serializer = Callable[[Record, Call], dict[str, Any]]
@@ -80,10 +80,11 @@ class ModelViews:
         return self.model.serialize(record, call)
 
     async def list(self, call: Call) -> Response:
-        table = self.table(call)
-        key = (call.user_pk, *sorted(call.query.multi_items()))
+        table, options = self.table(call), self.model.options
+        key = (call.user_pk, selection_key(options, call.query))
+        haystack = self._cache.search_texts(table, options)
         selected = self._cache.get_or_compute(
-            table, key, lambda: select(self.records(call), self.model.options, call.query)
+            table, key, lambda: select(self.records(call), options, call.query, haystack)
         )
         page = paginate(selected, call.query, call.url)
         items = page.items if page is not None else selected
@@ -153,7 +154,7 @@ class ModelViews:
     def _taken(self, call: Call, field: str, value: Any, instance: Record | None) -> bool:
         table = self.table(call)
         own = instance[table.key] if instance is not None else None
-        return any(r.get(field) == value and r[table.key] != own for r in table)
+        return bool(table.keys_where(field, value) - {own})
 
 
 def _bulk_arguments(body: Body) -> tuple[list[Any] | None, dict[str, Any] | None]:
