@@ -1,0 +1,122 @@
+"""Reach the server and authenticate the way InvenTree clients do, before any test runs.
+
+`GET /api/` is public and names the server; `GET /api/user/token/` with HTTP Basic answers
+`{"token": "inv-...", "name": "...", "expiry": "..."}`; `GET /api/user/me/` tells whether a token works.
+Any failure here is one clear line and exit 2, never a wall of test failures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from contract_tests.config import Secret, Settings
+from contract_tests.errors import CredentialsRefused, ServerUnreachable
+
+# The token name the suite asks for, so that repeated runs reuse one token instead of piling them up.
+TOKEN_NAME = "inventree-contract-kit"  # noqa: S105 (the name of the token, not a secret)
+
+
+@dataclass(frozen=True)
+class Login:
+    """Who the suite runs as, on which server."""
+
+    token: Secret
+    username: str | None
+    is_staff: bool | None
+    server: str
+    api_version: int | None
+
+    def headers(self) -> dict[str, str]:
+        """The request headers that authenticate as this user."""
+        return {"Authorization": f"Token {self.token.reveal()}"}
+
+
+def connect(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> Login:
+    """Check that the server is up and is InvenTree, obtain a token if needed, and check that it is accepted."""
+    with httpx.Client(base_url=settings.root_url, timeout=settings.request_timeout, transport=transport) as client:
+        info = _server_info(client, settings.root_url)
+        token = settings.token if settings.token is not None else fetch_token(client, settings)
+        me = _whoami(client, token)
+    return Login(
+        token=token,
+        username=me.get("username") if me else settings.username,
+        is_staff=me.get("is_staff") if me else None,
+        server=f"{info.get('server', 'InvenTree')} {info.get('version') or ''}".strip(),
+        api_version=info.get("apiVersion") if isinstance(info.get("apiVersion"), int) else None,
+    )
+
+
+def fetch_token(client: httpx.Client, settings: Settings) -> Secret:
+    """Exchange username and password for an API token (`GET /api/user/token/` with Basic auth)."""
+    assert settings.username is not None
+    assert settings.password is not None
+    response = _get(
+        client,
+        "/api/user/token/",
+        settings.root_url,
+        auth=httpx.BasicAuth(settings.username, settings.password.reveal()),
+        params={"name": TOKEN_NAME},
+    )
+    if response.status_code in (401, 403):
+        raise CredentialsRefused(
+            f"{settings.root_url} refused the username and password of {settings.username!r} "
+            f"({response.status_code} {_detail(response)}); check --username and --password"
+        )
+    body = _json(response)
+    token = body.get("token") if isinstance(body, dict) else None
+    if response.status_code != 200 or not isinstance(token, str) or not token:
+        raise ServerUnreachable(
+            f"{settings.root_url}/api/user/token/ answered {response.status_code} without a token; "
+            "is this an InvenTree server?"
+        )
+    return Secret(token)
+
+
+def _server_info(client: httpx.Client, root: str) -> dict[str, Any]:
+    response = _get(client, "/api/", root)
+    body = _json(response)
+    if response.status_code != 200 or not isinstance(body, dict) or "apiVersion" not in body:
+        raise ServerUnreachable(
+            f"{root}/api/ answered {response.status_code} but not like an InvenTree server "
+            "(no apiVersion); check --base-url"
+        )
+    return body
+
+
+def _whoami(client: httpx.Client, token: Secret) -> dict[str, Any] | None:
+    response = _get(client, "/api/user/me/", str(client.base_url), headers={"Authorization": f"Token {token.reveal()}"})
+    if response.status_code in (401, 403):
+        raise CredentialsRefused(
+            f"{str(client.base_url).rstrip('/')} refused the token ({response.status_code} {_detail(response)}); "
+            "check --token or INVENTREE_TOKEN"
+        )
+    body = _json(response)
+    # A server without /api/user/me/ cannot say who we are; the run goes on and the checks will tell.
+    return body if response.status_code == 200 and isinstance(body, dict) else None
+
+
+def _get(client: httpx.Client, path: str, root: str, **kwargs: Any) -> httpx.Response:
+    try:
+        return client.get(path, **kwargs)
+    except httpx.TimeoutException:
+        raise ServerUnreachable(f"{root} did not answer within {client.timeout.read}s; is the server up?") from None
+    except httpx.HTTPError as exc:
+        reason = str(exc).split("] ")[-1] or type(exc).__name__
+        raise ServerUnreachable(f"cannot reach {root}: {reason}; is the server running?") from None
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _detail(response: httpx.Response) -> str:
+    body = _json(response)
+    if isinstance(body, dict) and isinstance(body.get("detail"), str):
+        return str(body["detail"])
+    return response.reason_phrase

@@ -1,0 +1,207 @@
+"""Settings of a contract run, read from options and `INVENTREE_*` environment variables.
+
+The dataclass below is the one source of defaults: the CLI and the pytest plugin pass `None` for
+anything the user did not give, the environment fills in next, and the field default comes last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from contract_tests.errors import UsageError
+
+ENV_PREFIX = "INVENTREE_"
+MASK = "**********"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+class Secret:
+    """A token or password: prints as `**********`; `reveal()` is the only way to the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Secret('{MASK}')"
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs; build it with `Settings.load()` to get environment and validation."""
+
+    base_url: str
+    token: Secret | None = None
+    username: str | None = None
+    password: Secret | None = None
+    read_only: bool = False
+    cleanup: bool = True
+    published: bool = False
+    operations: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    max_examples: int = 20
+    max_steps: int = 8
+    seed: int = 0
+    workers: int = 1
+    request_timeout: float = 10.0
+    junit_xml: Path | None = None
+    # Not an option: the suite reads the contract through `spec`, and tests may hand in another one.
+    document: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, options: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+        """Merge options (None = not given) over `INVENTREE_<FIELD>` variables over the defaults; validate."""
+        options = dict(options or {})
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in dataclasses.fields(cls):
+            if item.name == "document" or _is_credential(item.name):
+                continue
+            given = options.get(item.name)
+            if given is not None:
+                values[item.name] = _convert(item.name, given, source="option")
+                continue
+            variable = env_name(item.name)
+            if variable in environ:
+                values[item.name] = _convert(item.name, environ[variable], source=variable)
+        values.update(_credentials(options, environ))
+        if "base_url" not in values:
+            raise UsageError(
+                f"no server to test: pass --base-url URL or set {env_name('base_url')} (e.g. http://127.0.0.1:8000)"
+            )
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise UsageError naming the first setting that cannot work."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--base-url must be an http(s) URL such as http://127.0.0.1:8000, not {self.base_url!r}")
+        if self.token is None and (self.username is None or self.password is None):
+            missing = "--password" if self.username is not None else "--token, or --username and --password"
+            raise UsageError(
+                f"no credentials: pass {missing} (or set {env_name('token')}, "
+                f"or {env_name('username')} and {env_name('password')})"
+            )
+        for name, minimum in (("max_examples", 1), ("max_steps", 2), ("workers", 1), ("seed", 0)):
+            if getattr(self, name) < minimum:
+                raise UsageError(f"--{name.replace('_', '-')} must be at least {minimum}, not {getattr(self, name)}")
+        if self.request_timeout <= 0:
+            raise UsageError(f"--request-timeout must be a positive number of seconds, not {self.request_timeout}")
+
+    @property
+    def root_url(self) -> str:
+        """The base URL without a trailing slash; every contract path starts with `/api/`."""
+        return self.base_url.rstrip("/")
+
+    def secrets(self) -> list[str]:
+        """Every secret value this run knows, for masking reports."""
+        return [secret.reveal() for secret in (self.token, self.password) if secret is not None and secret.reveal()]
+
+    def describe(self) -> str:
+        """One line for the report header; secrets never appear in it."""
+        who = f"user {self.username}" if self.token is None else "a token"
+        contract = "published contract" if self.published else "contract with overlays"
+        mode = "read-only" if self.read_only else ("writes, cleaned up" if self.cleanup else "writes, kept")
+        subset = ""
+        if self.operations or self.tags:
+            subset = f", operations {','.join(self.operations) or '*'} tags {','.join(self.tags) or '*'}"
+        return (
+            f"{self.root_url} as {who}; {contract}; {mode}; max-examples {self.max_examples}, "
+            f"seed {self.seed}, workers {self.workers}{subset}"
+        )
+
+
+def default(name: str) -> Any:
+    """The default of a setting, for help texts."""
+    return next(item.default for item in dataclasses.fields(Settings) if item.name == name)
+
+
+def env_name(name: str) -> str:
+    """The environment variable that sets a field: `INVENTREE_` + the field name in capitals."""
+    return ENV_PREFIX + name.upper()
+
+
+def _is_credential(name: str) -> bool:
+    return name in ("token", "username", "password")
+
+
+def _credentials(options: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    """Credentials come as a group: any given on the command line hide all of those in the environment."""
+    for source in (options, {name: environ.get(env_name(name)) for name in ("token", "username", "password")}):
+        token, username, password = (source.get(name) for name in ("token", "username", "password"))
+        if token:
+            return {"token": _convert("token", token, source="token")}
+        if username or password:
+            found: dict[str, Any] = {}
+            if username:
+                found["username"] = str(username)
+            if password:
+                found["password"] = _convert("password", password, source="password")
+            return found
+    return {}
+
+
+def _convert(name: str, value: Any, *, source: str) -> Any:
+    """A value from the command line (already typed, or text) or the environment (text), as the field's type."""
+    kind = _KINDS.get(name, str)
+    if kind is Secret:
+        return value if isinstance(value, Secret) else Secret(str(value).strip())
+    if kind is tuple:
+        parts = value.split(",") if isinstance(value, str) else value
+        return tuple(str(part).strip() for part in parts if str(part).strip())
+    if kind is Path:
+        return Path(value)
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        if kind is bool:
+            if text.lower() in TRUE_WORDS | FALSE_WORDS:
+                return text.lower() in TRUE_WORDS
+            raise ValueError(text)
+        if kind in (int, float):
+            return kind(text)
+    except ValueError:
+        raise UsageError(f"{source} must be {_KIND_WORDS[kind]}, not {value!r}") from None
+    return text
+
+
+# The type each field is read as; fields not named are text.
+_KINDS: dict[str, type] = {
+    "token": Secret,
+    "password": Secret,
+    "read_only": bool,
+    "cleanup": bool,
+    "published": bool,
+    "operations": tuple,
+    "tags": tuple,
+    "max_examples": int,
+    "max_steps": int,
+    "seed": int,
+    "workers": int,
+    "request_timeout": float,
+    "junit_xml": Path,
+}
+_KIND_WORDS: dict[type, str] = {bool: "true or false", int: "a whole number", float: "a number"}

@@ -1,0 +1,214 @@
+"""Point Schemathesis at a server: load the contract, configure the engine, run it, collect a Report.
+
+Generation, the property-based and stateful phases, the default checks and the request/response
+plumbing are Schemathesis' and Hypothesis'. This module only chooses their settings, adds the
+InvenTree checks and rules, and keeps the run deterministic: a fixed seed and derandomized
+generation unless `--seed` says otherwise.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TextIO
+
+import httpx
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events, from_schema
+from schemathesis.schemas import BaseSchema
+
+from contract_tests import checks, probes, rules, state  # noqa: F401  (importing the checks registers them)
+from contract_tests.auth import Login, connect
+from contract_tests.cleanup import CreatedObjects
+from contract_tests.config import Settings
+from contract_tests.discovery import Known, discover
+from contract_tests.errors import UsageError
+from contract_tests.report import Collector, Masker, Report
+from spec import load_spec, operations
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# A machine setting is reached only with an existing machine, one of its keys and its config type at
+# once; these operations get more examples, so that enough of them name all three.
+DEEP_OPERATIONS = frozenset({"machine_settings_retrieve", "machine_settings_update", "machine_settings_partial_update"})
+DEEP_FACTOR = 3
+# The stateful phase is one test over all links, not one per operation: it gets this many times
+# the examples of an operation, so that the sequences reach machines, settings and restarts.
+STATEFUL_FACTOR = 5
+# GET with a side effect: marks every notification of the user read (shared facts: "Notifications").
+SIDE_EFFECT_GETS = ("notifications_readall_retrieve",)
+
+
+def contract(settings: Settings) -> dict[str, Any]:
+    """The document to test against: the one handed in, or the spec with or without overlays."""
+    if settings.document is not None:
+        return dict(settings.document)
+    return load_spec(published=settings.published)
+
+
+def schemathesis_config(
+    settings: Settings, login: Login, deselected: Iterable[str] = (), known: Known | None = None
+) -> SchemathesisConfig:
+    """Schemathesis settings for a run, as its own configuration file would state them."""
+    coverage: dict[str, Any] = {}
+    if settings.read_only:
+        # Probes for undocumented methods would send PUT and DELETE; TRACE changes nothing.
+        coverage["unexpected-methods"] = ["trace"]
+    deselected = sorted(deselected)
+    dictionaries, bindings = (known if known is not None else Known.builtin()).config()
+    return SchemathesisConfig.from_dict(
+        {
+            "base-url": settings.root_url,
+            "seed": settings.seed,
+            "workers": settings.workers,
+            "request-timeout": settings.request_timeout,
+            "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
+            # No state in the working directory: every run starts from the seed alone.
+            "cache": {"enabled": False},
+            "headers": login.headers(),
+            "generation": {
+                "mode": "all",
+                "max-examples": settings.max_examples,
+                "deterministic": True,
+                "database": "none",
+                # Django refuses NUL in any text field ("Null characters are not allowed."), so a
+                # schema-valid string must not carry one.
+                "allow-x00": False,
+                # Credentials are ours; generated tokens and `sessionid` cookies would only test DRF's
+                # authentication classes against each other, which the ignored_auth check does properly.
+                "with-security-parameters": False,
+            },
+            "phases": {
+                "coverage": coverage,
+                "stateful": {
+                    "max-steps": settings.max_steps,
+                    "generation": {"max-examples": STATEFUL_FACTOR * settings.max_examples},
+                },
+            },
+            # Operations outside the selection are switched off in the configuration, not filtered on
+            # the schema, so that the pytest plugin and the engine select alike, and so that no
+            # request (not even an undocumented-method probe) reaches them.
+            "operations": ([{"include-operation-id": deselected, "enabled": False}] if deselected else [])
+            + [
+                {"include-operation-id": operation_id, "parameters": parameters}
+                | (
+                    {"generation": {"max-examples": DEEP_FACTOR * settings.max_examples}}
+                    if operation_id in DEEP_OPERATIONS
+                    else {}
+                )
+                for operation_id, parameters in sorted(bindings.items())
+            ],
+            "dictionaries": dictionaries,
+        }
+    )
+
+
+def build_schema(
+    settings: Settings,
+    login: Login,
+    *,
+    document: Mapping[str, Any] | None = None,
+    ledger: rules.Ledger | None = None,
+    created: CreatedObjects | None = None,
+    known: Known | None = None,
+) -> BaseSchema:
+    """The Schemathesis schema for a run: the selected operations, the InvenTree rules and clean-up hooks."""
+    document = dict(document) if document is not None else contract(settings)
+    chosen = selection(settings, document)
+    everything = {str(operation.get("operationId")) for _, _, operation in operations(document)}
+    config = schemathesis_config(settings, login, deselected=everything - set(chosen), known=known)
+    schema = schemathesis.openapi.from_dict(document, config=config)
+    # The selection lives in the configuration; applied here too, it also bounds the state machine.
+    schema.filter_set = config.projects.default.operations.filter_set_with(include=schema.filter_set)
+    schema.hook("filter_failure")(rules.failure_filter(ledger if ledger is not None else rules.Ledger()))
+    if created is not None:
+        schema.hook("after_call")(created.hook())
+    return schema
+
+
+def selection(settings: Settings, document: Mapping[str, Any]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The operations to test, `operationId -> (label, tags)`; names no contract has are a UsageError."""
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    known_names: set[str] = set()
+    known_tags: set[str] = set()
+    wanted, tags = set(settings.operations), set(settings.tags)
+    for method, path, operation in operations(dict(document)):
+        operation_id, label = str(operation.get("operationId")), f"{method} {path}"
+        operation_tags = tuple(operation.get("tags", []))
+        known_names |= {operation_id, label}
+        known_tags |= set(operation_tags)
+        if wanted and not wanted & {operation_id, label}:
+            continue
+        if tags and not tags & set(operation_tags):
+            continue
+        if settings.read_only and (method not in SAFE_METHODS or operation_id in SIDE_EFFECT_GETS):
+            continue
+        found[operation_id] = (label, operation_tags)
+    unknown = sorted(wanted - known_names)
+    if unknown:
+        raise UsageError(
+            f"--operations names no operation of the contract: {', '.join(unknown)} "
+            "(use operationIds such as units_list, or labels such as 'GET /api/units/'; `python -m spec` lists them)"
+        )
+    unknown = sorted(tags - known_tags)
+    if unknown:
+        raise UsageError(
+            f"--tag names no tag of the contract: {', '.join(unknown)} (known: {', '.join(sorted(known_tags))})"
+        )
+    if not found:
+        raise UsageError("the selection leaves no operation to test; widen --operations or --tag, or drop --read-only")
+    return found
+
+
+def run(
+    settings: Settings,
+    *,
+    login: Login | None = None,
+    progress: TextIO | None = sys.stderr,
+    on_event: Callable[[events.EngineEvent], None] | None = None,
+) -> Report:
+    """Run the suite against `settings.base_url` and return what it found. Raises ContractError before testing."""
+    document = contract(settings)
+    selected = list(selection(settings, document).values())  # a usage error shows before any request
+    login = login if login is not None else connect(settings)
+    ledger, created = rules.Ledger(), CreatedObjects()
+    known = existing_objects(settings, login, document)
+    schema = build_schema(settings, login, document=document, ledger=ledger, created=created, known=known)
+    masker = Masker([*settings.secrets(), login.token.reveal()], settings.username)
+    who = f"{login.username or 'token user'}" + (" (staff)" if login.is_staff else "")
+    collector = Collector(
+        target=f"{settings.root_url} ({login.server}, API {login.api_version}) as {who}",
+        settings=settings.describe(),
+        operations=selected,
+        masker=masker,
+        output=schema.config.output,
+    )
+    for event in from_schema(schema).execute():
+        collector.handle(event)
+        if on_event is not None:
+            on_event(event)
+        if progress is not None:
+            _progress(event, progress)
+    report = collector.report
+    report.tolerated = ledger.counts
+    report.rule_reasons = rules.reasons()
+    if settings.cleanup and not settings.read_only:
+        paths = created.paths
+        problems = created.delete_all(settings.root_url, login.headers(), timeout=settings.request_timeout)
+        report.cleanup = [f"{len(paths)} objects created by the suite, {len(paths) - len(problems)} removed"]
+        report.cleanup += [masker(problem) for problem in [*problems, *created.kept]]
+    return report
+
+
+def existing_objects(settings: Settings, login: Login, document: Mapping[str, Any]) -> Known:
+    """What the server holds already (one read per list), for generation to name; see contract_tests.discovery."""
+    with httpx.Client(base_url=settings.root_url, headers=login.headers(), timeout=settings.request_timeout) as client:
+        return discover(client, document)
+
+
+def _progress(event: events.EngineEvent, stream: TextIO) -> None:
+    if isinstance(event, events.PhaseStarted) and event.phase.is_enabled:
+        stream.write(f"{event.phase.name.display} ...\n")
+    elif isinstance(event, events.PhaseFinished) and event.phase.is_enabled:
+        stream.write(f"{event.phase.name.display}: {event.status.value}\n")
+    stream.flush()

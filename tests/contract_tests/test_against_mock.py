@@ -1,0 +1,152 @@
+"""The suite against the mock: the mock conforms, the reports are usable, and staging safety holds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import httpx
+import pytest
+
+from contract_tests.cli import main
+from contract_tests.report import render
+from tests.contract_tests.faults import FAULTS, Intercept
+from tests.contract_tests.servers import ADMIN, reset, serving, suite
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def mock_url(mock_app: Any) -> Iterator[str]:
+    with serving(mock_app) as url:
+        reset(url)
+        yield url
+
+
+def test_the_mock_conforms(mock_url: str) -> None:
+    report = suite(mock_url)
+    assert not report.failures and not report.errors, render(report)
+    assert all(operation.requests for operation in report.operations.values())
+
+
+def test_the_published_contract_is_stricter_than_the_mock(mock_url: str) -> None:
+    """Without `limit` the mock, like InvenTree, answers a plain array; the published schema says otherwise."""
+    report = suite(mock_url, operations=("units_list",), published=True)
+    assert {"list_shape_matches_limit", "response_schema_conformance"} <= {f.check for f in report.failures}
+
+
+def test_what_the_suite_creates_it_deletes(mock_url: str) -> None:
+    def pks(path: str) -> set[Any]:
+        with httpx.Client(base_url=mock_url, auth=(ADMIN["username"], ADMIN["password"])) as client:
+            return {item["pk"] for item in client.get(path).json()}
+
+    paths = ("/api/project-code/", "/api/units/", "/api/machine/")
+    before = {path: pks(path) for path in paths}
+    report = suite(mock_url, tags=("project-code", "units", "machine"))
+    created = int(report.cleanup[0].split()[0])
+    assert created > 0
+    assert all(pks(path) <= before[path] for path in paths)
+
+
+def test_read_only_sends_only_safe_methods(mock_app: Any) -> None:
+    seen: list[tuple[str, str]] = []
+
+    async def record(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            seen.append((scope["method"], scope["path"]))
+        await mock_app(scope, receive, send)
+
+    with serving(record) as url:
+        reset(url)
+        report = suite(url, read_only=True)
+    assert report.exit_code in (0, 1)
+    assert {method for method, _ in seen} <= {"GET", "HEAD", "OPTIONS", "TRACE"}
+    assert ("GET", "/api/notifications/readall/") not in seen
+    assert not any(label.startswith(("POST", "PUT", "PATCH", "DELETE")) for label in report.operations)
+
+
+def test_cli_report_reproduces_failures_without_secrets(
+    mock_app: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("INVENTREE_"):
+            monkeypatch.delenv(name)
+    fault = next(fault for fault in FAULTS if fault.name == "wrong-type")
+    junit = tmp_path / "contract.xml"
+    with serving(fault.wrap(mock_app)) as url:
+        reset(url)
+        token = httpx.get(f"{url}/api/user/token/", auth=("admin", "inventree")).json()["token"]
+        argv = ["--base-url", url, "--token", token, "--operations", "project_code_retrieve", "--max-examples", "5"]
+        code = main([*argv, "--junit-xml", str(junit)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "GET /api/project-code/{id}/" in out and "response_schema_conformance" in out
+    curl = next(line.strip() for line in out.splitlines() if line.strip().startswith("curl "))
+    assert '-H "Authorization: Token ${INVENTREE_TOKEN}"' in curl and "/api/project-code/" in curl
+    xml = junit.read_text(encoding="utf-8")
+    assert token not in out and token not in xml
+    failure = ElementTree.fromstring(xml).find(".//testcase[@name='GET /api/project-code/{id}/']/failure")
+    assert failure is not None and failure.text is not None and "${INVENTREE_TOKEN}" in failure.text
+
+
+def test_refused_credentials_are_one_line_and_exit_2(mock_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--base-url", mock_url, "--username", "admin", "--password", "not-the-password"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("CredentialsRefused: ") and "not-the-password" not in err and "\n" not in err
+
+
+def pytest_run(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`pytest contract_tests` in a fresh process, as a developer would run it."""
+    command = [sys.executable, "-m", "pytest", "contract_tests", "-p", "no:cacheprovider", "-q", "--base-url", url]
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("INVENTREE_")}
+    return subprocess.run(
+        [*command, "--username", "admin", "--password", "inventree", "--max-examples", "3", *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=environ,
+        check=False,
+    )
+
+
+def test_plain_pytest_passes_on_the_mock_and_fails_on_a_fault(mock_app: Any) -> None:
+    with serving(mock_app) as url:
+        reset(url)
+        passed = pytest_run(url, "--tag", "units")
+    assert passed.returncode == 0, passed.stdout[-3000:]
+    wrong_type = Intercept(mock_app, method="GET", path=r"/api/units/\d+/", after=_units_pk_as_text)
+    with serving(wrong_type) as url:
+        reset(url)
+        failed = pytest_run(url, "--operations", "units_retrieve")
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    assert "response_schema_conformance" in failed.stdout or "Response violates schema" in failed.stdout
+
+
+def test_plain_pytest_skips_without_a_server() -> None:
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("INVENTREE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "contract_tests", "-p", "no:cacheprovider", "-q", "-rs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environ,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "pass --base-url URL or set INVENTREE_BASE_URL" in done.stdout
+
+
+def _units_pk_as_text(exchange: Any) -> None:
+    import json
+
+    answer = exchange.answer()
+    if exchange.status == 200 and isinstance(answer, dict):
+        answer["pk"] = str(answer["pk"])
+        exchange.content = json.dumps(answer).encode()
