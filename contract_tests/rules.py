@@ -53,6 +53,20 @@ def _sent_blank(case: Case[Any], name: str) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def _sent_with_nul(case: Case[Any], name: str) -> bool:
+    return _holds_nul(_sent(case, name))
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 def _sent_non_object(case: Case[Any], name: str) -> bool:
     return not isinstance(_sent(case, name), Mapping) or case.media_type in drf.FORM_MEDIA_TYPES
 
@@ -107,6 +121,14 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
         frozenset({"*"}),
         re.compile(r"^This field may not be blank\.$"),
         _sent_blank,
+    ),
+    BusinessRule(
+        "no-null-characters",
+        "Django refuses the NUL character in any text ('Null characters are not allowed.'); JSON Schema allows it",
+        frozenset(),
+        frozenset({"*"}),
+        re.compile(r"^Null characters are not allowed\.$"),
+        _sent_with_nul,
     ),
     BusinessRule(
         "form-text-only",

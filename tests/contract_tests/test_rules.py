@@ -36,6 +36,19 @@ ACCEPTED = AcceptedNegativeData(operation="op", message="m", status_code=201, ex
         ),
         ("project_code_create", {"code": "  "}, {"code": ["This field may not be blank."]}, "not-blank"),
         (
+            "project_code_create",
+            {"code": "A\x00B"},
+            {"code": ["Null characters are not allowed."]},
+            "no-null-characters",
+        ),
+        (
+            "action_create",
+            {"action": "a", "data": {"k\x00": 1}},
+            {"data": ["Null characters are not allowed."]},
+            "no-null-characters",
+        ),
+        ("project_code_create", {"code": "AB"}, {"code": ["Null characters are not allowed."]}, None),
+        (
             "units_create",
             {"name": "x y", "definition": "m"},
             {"name": ["Unit name must be a valid identifier"]},
