@@ -193,3 +193,56 @@ def readall_marks_all_read(ctx: CheckContext, response: Response, case: Case[Any
         "after readall answered 200\nDocumented: readall marks every notification of the user read"
     )
     return None
+
+
+# operationId of a create -> the field its model keeps unique (InvenTree's ProjectCode.code,
+# CustomUnit.name, MachineConfig.name), which a second identical create must be refused for.
+UNIQUE_FIELDS = {"project_code_create": "code", "units_create": "name", "machine_create": "name"}
+
+
+@schemathesis.check
+class duplicate_create_refused:
+    """The same create sent twice is refused the second time: 400 naming the unique field.
+
+    Asked once per create operation and run. If a faulty server creates the duplicate, the check
+    deletes it again before it reports, so that a staging server keeps nothing of the probe.
+    """
+
+    def __init__(self) -> None:
+        self.asked: set[str] = set()
+
+    def after_response(self, ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+        operation = case.operation
+        operation_id = str(operation.definition.raw.get("operationId"))
+        field = UNIQUE_FIELDS.get(operation_id)
+        body = json_body(response)
+        if (
+            field is None
+            or operation_id in self.asked
+            or response.request.method != "POST"
+            or response.status_code != 201
+            or not isinstance(body, Mapping)
+            or not body.get(field)
+        ):
+            return True
+        self.asked.add(operation_id)
+        again = follow_up(ctx, case, operation, repeat=case)
+        errors = json_body(again)
+        if 200 <= again.status_code < 300:
+            self._delete(ctx, case, errors)
+        assert again.status_code == 400 and isinstance(errors, Mapping) and field in errors, (
+            f"Received: {again.status_code} {short(errors)} for the same {operation.method.upper()} "
+            f"{request_url(again)} sent twice ({field}={short(body[field])})\n"
+            f'Documented: 400 {{"{field}": ["... with this {field} already exists."]}}, the {field} is unique'
+        )
+        return None
+
+    @staticmethod
+    def _delete(ctx: CheckContext, case: Case[Any], created: Any) -> None:
+        detail = detail_path(case.operation)
+        if detail is None or not isinstance(created, Mapping) or "pk" not in created:
+            return
+        path, parameter = detail
+        destroy = operation_at(case.operation, path, "DELETE")
+        if destroy is not None:
+            follow_up(ctx, case, destroy, path_parameters={parameter: created["pk"]})

@@ -321,6 +321,20 @@ def _deleted_answers_200(exchange: Exchange) -> None:
         exchange.response_headers = [(b"content-type", b"application/json")]
 
 
+class UniquenessIgnored:
+    """Project code creates never clash: a code used before is stored with a suffix, as if `code` were not unique."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def __call__(self, exchange: Exchange) -> None:
+        body = exchange.json()
+        if isinstance(body, dict) and isinstance(body.get("code"), str):
+            self.seen += 1
+            body["code"] = f"{body['code'].strip()[:40]}~{self.seen}"
+            exchange.body = json.dumps(body).encode()
+
+
 def _any_token_is_good(exchange: Exchange) -> None:
     """Any `Token ...` header passes, as if it were the admin's (an unknown token must answer 401)."""
     if exchange.headers.get("authorization", "").startswith("Token "):
@@ -514,6 +528,13 @@ FAULTS: tuple[Fault, ...] = (
         ("units_create", "units_destroy"),
         frozenset({"status_code_conformance"}),
         _wrap(method="DELETE", path=UNIT, after=_deleted_answers_200),
+    ),
+    Fault(
+        "duplicate-accepted",
+        "a second project code with the same code is created instead of refused",
+        ("project_code_create",),
+        frozenset({"duplicate_create_refused"}),
+        lambda app: Intercept(app, method="POST", path=r"/api/project-code/", before=UniquenessIgnored()),
     ),
     Fault(
         "unknown-token-accepted",
