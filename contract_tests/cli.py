@@ -43,7 +43,12 @@ OPTIONS: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
     (
         "what to test",
         ("--no-cleanup",),
-        {"dest": "cleanup", "action": "store_const", "const": False, "help": "keep the objects the suite creates"},
+        {
+            "dest": "cleanup",
+            "action": "store_const",
+            "const": False,
+            "help": "keep what the suite creates and changes, and let it delete existing objects",
+        },
     ),
     (
         "generation",

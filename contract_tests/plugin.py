@@ -19,7 +19,7 @@ from contract_tests.cleanup import CreatedObjects
 from contract_tests.cli import CLI_ONLY, OPTIONS
 from contract_tests.config import Settings, env_name
 from contract_tests.errors import ContractError, UsageError
-from contract_tests.runner import build_schema, contract, existing_objects
+from contract_tests.runner import build_schema, contract, existing_objects, guard_for
 
 try:  # pytest >= 9.2
     from _pytest.nodeid import coerce_node_id
@@ -96,18 +96,25 @@ def contract_schema(
 ) -> Iterator[BaseSchema]:
     """The Schemathesis schema the tests draw from; objects it creates are deleted at the end."""
     created = CreatedObjects()
+    guard = guard_for(contract_settings, contract_login, created)
     try:
         document = contract(contract_settings)
+        if guard is not None:
+            guard.attach(document)
         known = existing_objects(contract_settings, contract_login, document)
         schema = build_schema(
             contract_settings, contract_login, document=document, ledger=contract_ledger, created=created, known=known
         )
     except ContractError as error:
         pytest.exit(f"{type(error).__name__}: {error}", returncode=EXIT_USAGE)
-    yield schema
-    if contract_settings.cleanup and not contract_settings.read_only:
-        problems = created.delete_all(
-            contract_settings.root_url, contract_login.headers(), timeout=contract_settings.request_timeout
-        )
-        for problem in problems:
-            print(f"Clean-up: {problem}")
+    try:
+        yield schema
+    finally:
+        if guard is not None:
+            problems = created.delete_all(
+                contract_settings.root_url, contract_login.headers(), timeout=contract_settings.request_timeout
+            )
+            problems += guard.restore_all()
+            guard.detach(document)
+            for problem in problems:
+                print(f"Clean-up: {problem}")

@@ -24,6 +24,7 @@ from contract_tests.cleanup import CreatedObjects
 from contract_tests.config import Settings
 from contract_tests.discovery import Known, discover
 from contract_tests.errors import UsageError
+from contract_tests.guard import Guard
 from contract_tests.report import Collector, Masker, Report
 from spec import load_spec, operations
 
@@ -172,32 +173,52 @@ def run(
     selected = list(selection(settings, document).values())  # a usage error shows before any request
     login = login if login is not None else connect(settings)
     ledger, created = rules.Ledger(), CreatedObjects()
-    known = existing_objects(settings, login, document)
-    schema = build_schema(settings, login, document=document, ledger=ledger, created=created, known=known)
-    masker = Masker([*settings.secrets(), login.token.reveal()], settings.username)
-    who = f"{login.username or 'token user'}" + (" (staff)" if login.is_staff else "")
-    collector = Collector(
-        target=f"{settings.root_url} ({login.server}, API {login.api_version}) as {who}",
-        settings=settings.describe(),
-        operations=selected,
-        masker=masker,
-        output=schema.config.output,
-    )
-    for event in from_schema(schema).execute():
-        collector.handle(event)
-        if on_event is not None:
-            on_event(event)
-        if progress is not None:
-            _progress(event, progress)
-    report = collector.report
-    report.tolerated = ledger.counts
-    report.rule_reasons = rules.reasons()
-    if settings.cleanup and not settings.read_only:
-        paths = created.paths
-        problems = created.delete_all(settings.root_url, login.headers(), timeout=settings.request_timeout)
-        report.cleanup = [f"{len(paths)} objects created by the suite, {len(paths) - len(problems)} removed"]
-        report.cleanup += [masker(problem) for problem in [*problems, *created.kept]]
-    return report
+    guard = guard_for(settings, login, created)
+    if guard is not None:
+        guard.attach(document)
+    try:
+        known = existing_objects(settings, login, document)
+        schema = build_schema(settings, login, document=document, ledger=ledger, created=created, known=known)
+        masker = Masker([*settings.secrets(), login.token.reveal()], settings.username)
+        who = f"{login.username or 'token user'}" + (" (staff)" if login.is_staff else "")
+        collector = Collector(
+            target=f"{settings.root_url} ({login.server}, API {login.api_version}) as {who}",
+            settings=settings.describe(),
+            operations=selected,
+            masker=masker,
+            output=schema.config.output,
+        )
+        for event in from_schema(schema).execute():
+            collector.handle(event)
+            if on_event is not None:
+                on_event(event)
+            if progress is not None:
+                _progress(event, progress)
+        report = collector.report
+        report.tolerated = ledger.counts
+        report.rule_reasons = rules.reasons()
+        if guard is not None:
+            report.cleanup = clean_up(settings, login, created, guard, masker)
+        return report
+    finally:
+        if guard is not None:
+            guard.detach(document)
+
+
+def guard_for(settings: Settings, login: Login, created: CreatedObjects) -> Guard | None:
+    """The guard of the server's own data, unless the run sends no writes or keeps what it does."""
+    if settings.read_only or not settings.cleanup:
+        return None
+    return Guard(settings.root_url, login.headers(), settings.request_timeout, created)
+
+
+def clean_up(settings: Settings, login: Login, created: CreatedObjects, guard: Guard, masker: Masker) -> list[str]:
+    """Delete what the suite created, then write back what it changed; the lines for the report."""
+    paths = created.paths
+    problems = created.delete_all(settings.root_url, login.headers(), timeout=settings.request_timeout)
+    lines = [f"{len(paths)} objects created by the suite, {len(paths) - len(problems)} removed", *guard.summary()]
+    problems += guard.restore_all()
+    return lines + [masker(problem) for problem in [*problems, *created.kept]]
 
 
 def existing_objects(settings: Settings, login: Login, document: Mapping[str, Any]) -> Known:

@@ -1,0 +1,105 @@
+"""contract_tests/guard.py: what the suite changes it writes back; what it did not create it never deletes."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from contract_tests.cleanup import CreatedObjects
+from contract_tests.guard import MISSING_INT, MISSING_UUID, Guard, concrete_path, missing_id
+from tests.contract_tests.recorded import answer, case
+
+CODE = {"pk": 3, "code": "RND-042", "description": "Sensor research", "responsible": 2, "responsible_detail": None}
+
+
+def server(seen: list[tuple[str, str, object]]) -> httpx.MockTransport:
+    """Project code 3 and an unread notification 8 exist; everything else is missing."""
+
+    def answer_(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content) if request.content else None
+        query = f"?{request.url.query.decode()}" if request.url.query else ""
+        seen.append((request.method, request.url.path + query, body))
+        if request.method == "GET" and request.url.path == "/api/project-code/3/":
+            return httpx.Response(200, json=CODE)
+        if request.method == "GET" and request.url.path == "/api/notifications/":
+            return httpx.Response(200, json=[{"pk": 8, "read": False}])
+        if request.method in ("PUT", "PATCH"):
+            return httpx.Response(200, json=body)
+        return httpx.Response(404, json={"detail": "Not found."})
+
+    return httpx.MockTransport(answer_)
+
+
+def guard(seen: list[tuple[str, str, object]], created: CreatedObjects | None = None) -> Guard:
+    return Guard("http://x", {"Authorization": "Token t"}, 5, created or CreatedObjects(), transport=server(seen))
+
+
+def test_an_existing_object_is_read_once_before_its_first_change_and_written_back() -> None:
+    seen: list[tuple[str, str, object]] = []
+    keeper = guard(seen)
+    for body in ({"code": "X"}, {"description": "Y"}):
+        keeper.before_call(case("project_code_partial_update", path_parameters={"id": 3}, body=body))
+    assert [request[:2] for request in seen] == [("GET", "/api/project-code/3/")]
+    assert keeper.restore_all() == []
+    # PUT replaces; only the writable fields the update takes, as they were.
+    restore = {"code": "RND-042", "description": "Sensor research", "responsible": 2}
+    assert seen[-1] == ("PUT", "/api/project-code/3/", restore)
+    assert keeper.summary() == ["1 existing objects changed by the suite, written back as they were"]
+
+
+def test_an_object_the_suite_created_is_neither_read_nor_restored() -> None:
+    seen: list[tuple[str, str, object]] = []
+    created = CreatedObjects()
+    create = case("project_code_create", body={"code": "NEW"})
+    created.record(create, answer(create, 201, {"pk": 3, "code": "NEW"}))
+    keeper = guard(seen, created)
+    keeper.before_call(case("project_code_metadata_update", path_parameters={"id": 3}, body={"metadata": {}}))
+    delete = case("project_code_destroy", path_parameters={"id": 3})
+    keeper.before_call(delete)
+    assert seen == [] and delete.path_parameters == {"id": 3}
+    assert keeper.restore_all() == []
+
+
+def test_a_delete_of_an_existing_object_goes_to_a_missing_id() -> None:
+    seen: list[tuple[str, str, object]] = []
+    keeper = guard(seen)
+    existing, missing = (case("project_code_destroy", path_parameters={"id": pk}) for pk in (3, 4))
+    keeper.before_call(existing)
+    keeper.before_call(missing)
+    assert existing.path_parameters == {"id": MISSING_INT}
+    assert missing.path_parameters == {"id": 4}  # nothing there: the delete goes as generated
+    bulk = case("notifications_destroy", body={"filters": {"read": True}})
+    keeper.before_call(bulk)
+    assert bulk.body == {"items": [MISSING_INT]}
+    assert keeper.summary()[-1] == "1 deletes of objects the suite did not create sent to a missing id instead"
+
+
+def test_readall_is_undone_for_the_notifications_it_marked() -> None:
+    seen: list[tuple[str, str, object]] = []
+    keeper = guard(seen)
+    keeper.before_call(case("notifications_readall_retrieve"))
+    assert seen == [("GET", "/api/notifications/?read=false", None)]
+    assert keeper.restore_all() == []
+    assert seen[-1] == ("PATCH", "/api/notifications/8/", {"read": False})
+
+
+def test_a_restore_the_server_refuses_is_one_line_to_act_on() -> None:
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json=CODE)
+        return httpx.Response(400, json={"code": ["Project code with this Code already exists."]})
+
+    keeper = Guard("http://x", {}, 5, CreatedObjects(), transport=httpx.MockTransport(refuse))
+    keeper.before_call(case("project_code_update", path_parameters={"id": 3}, body={"code": "X"}))
+    (problem,) = keeper.restore_all()
+    assert problem.startswith("PUT /api/project-code/3/ answered 400; restore it by hand to code='RND-042'")
+
+
+def test_ids_that_name_nothing_keep_their_kind() -> None:
+    assert missing_id(12) == missing_id("12") == MISSING_INT
+    assert missing_id("0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01") == MISSING_UUID
+    assert concrete_path(
+        case("machine_settings_retrieve", path_parameters={"id": "a b", "config_type": "M", "key": "K"})
+    ) == ("/api/machine/a%20b/settings/M/K/")
