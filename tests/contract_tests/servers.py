@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import uvicorn
 
 from contract_tests import Report, Settings, run
+from tests.plugins.live_server import serving
 
-READY_TIMEOUT = 30.0
-
-
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Yield the base URL of `app` served in a thread; the readiness wait is bounded."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + READY_TIMEOUT
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError(f"server on 127.0.0.1:{port} not ready within {READY_TIMEOUT} s")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(READY_TIMEOUT)
-        sock.close()
+__all__ = ["ADMIN", "free_port", "reset", "serving", "suite"]
 
 
 def free_port() -> int:

@@ -7,7 +7,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -32,10 +34,9 @@ class LiveServer:
         return httpx.Client(base_url=self.url, auth=auth, **kwargs)  # type: ignore[arg-type]
 
 
-def serve(fixtures: Path | None = None) -> Iterator[LiveServer]:
-    """Serve the mock until the generator is closed; the readiness wait is bounded."""
-    settings = Settings(fixtures=fixtures) if fixtures else Settings()
-    app = create_app(settings)
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Yield the base URL of any ASGI `app` served by uvicorn in a thread; the readiness wait is bounded."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -45,14 +46,21 @@ def serve(fixtures: Path | None = None) -> Iterator[LiveServer]:
     deadline = time.monotonic() + READY_TIMEOUT
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError(f"mock server on 127.0.0.1:{port} not ready within {READY_TIMEOUT} s")
+            raise RuntimeError(f"server on 127.0.0.1:{port} not ready within {READY_TIMEOUT} s")
         time.sleep(0.02)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}")
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(READY_TIMEOUT)
         sock.close()
+
+
+def serve(fixtures: Path | None = None) -> Iterator[LiveServer]:
+    """Serve the mock (default fixtures, or those in `fixtures`) until the generator is closed."""
+    settings = Settings(fixtures=fixtures) if fixtures else Settings()
+    with serving(create_app(settings)) as url:
+        yield LiveServer(url)
 
 
 @pytest.fixture(scope="session")
