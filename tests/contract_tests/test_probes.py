@@ -116,6 +116,14 @@ def test_a_search_needs_objects_that_differ() -> None:
     assert probes.search_results_match().after_response(ctx(app(search=False)), answer(request, 200, same), request)
 
 
+def test_a_view_whose_search_fields_are_unknown_is_not_probed() -> None:
+    """DRF documents `search` for every view with a SearchFilter; one without search fields ignores it."""
+    request = case("units_list")
+    units = [{"pk": 1, "name": "fathom", "symbol": "ft6"}, {"pk": 2, "name": "smoot", "symbol": "smt"}]
+    response = answer(request, 200, units)
+    assert probes.search_results_match().after_response(ctx(app(search=False)), response, request) is True
+
+
 def test_a_filter_keeps_only_matching_objects() -> None:
     request = case("machine_list")
     response = answer(request, 200, MACHINES)
