@@ -39,6 +39,14 @@ OPTIONS: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
         {"metavar": "IDS", "help": "comma-separated operationIds or labels ('GET /api/units/')"},
     ),
     ("what to test", ("--tag",), {"dest": "tags", "metavar": "TAGS", "help": "comma-separated tags, e.g. machine"}),
+    (
+        "what to test",
+        ("--exclude",),
+        {
+            "metavar": "NAMES",
+            "help": "comma-separated operationIds, labels or tags to leave out, e.g. email_generate_create",
+        },
+    ),
     ("what to test", ("--read-only",), {"action": "store_const", "const": True, "help": "send only safe methods"}),
     (
         "what to test",

@@ -59,6 +59,7 @@ class Settings:
     published: bool = False
     operations: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
     max_examples: int = 20
     max_steps: int = 8
     seed: int = 0
@@ -127,6 +128,8 @@ class Settings:
         subset = ""
         if self.operations or self.tags:
             subset = f", operations {','.join(self.operations) or '*'} tags {','.join(self.tags) or '*'}"
+        if self.exclude:
+            subset += f", excluding {','.join(self.exclude)}"
         return (
             f"{self.root_url} as {who}; {contract}; {mode}; max-examples {self.max_examples}, "
             f"seed {self.seed}, workers {self.workers}{subset}"
@@ -197,6 +200,7 @@ _KINDS: dict[str, type] = {
     "published": bool,
     "operations": tuple,
     "tags": tuple,
+    "exclude": tuple,
     "max_examples": int,
     "max_steps": int,
     "seed": int,

@@ -132,7 +132,7 @@ def selection(settings: Settings, document: Mapping[str, Any]) -> dict[str, tupl
     found: dict[str, tuple[str, tuple[str, ...]]] = {}
     known_names: set[str] = set()
     known_tags: set[str] = set()
-    wanted, tags = set(settings.operations), set(settings.tags)
+    wanted, tags, excluded = set(settings.operations), set(settings.tags), set(settings.exclude)
     for method, path, operation in operations(dict(document)):
         operation_id, label = str(operation.get("operationId")), f"{method} {path}"
         operation_tags = tuple(operation.get("tags", []))
@@ -142,6 +142,8 @@ def selection(settings: Settings, document: Mapping[str, Any]) -> dict[str, tupl
             continue
         if tags and not tags & set(operation_tags):
             continue
+        if excluded & {operation_id, label, *operation_tags}:
+            continue
         if settings.read_only and (method not in SAFE_METHODS or operation_id in SIDE_EFFECT_GETS):
             continue
         found[operation_id] = (label, operation_tags)
@@ -150,6 +152,12 @@ def selection(settings: Settings, document: Mapping[str, Any]) -> dict[str, tupl
         raise UsageError(
             f"--operations names no operation of the contract: {', '.join(unknown)} "
             "(use operationIds such as units_list, or labels such as 'GET /api/units/'; `python -m spec` lists them)"
+        )
+    unknown = sorted(excluded - known_names - known_tags)
+    if unknown:
+        raise UsageError(
+            f"--exclude names no operation or tag of the contract: {', '.join(unknown)} "
+            "(use operationIds such as email_generate_create, labels, or tags such as email)"
         )
     unknown = sorted(tags - known_tags)
     if unknown:

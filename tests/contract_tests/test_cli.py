@@ -61,3 +61,24 @@ def test_every_option_is_documented() -> None:
         assert option in text
     for option in ("--tag", "--max-examples", "--seed", "--workers", "--junit-xml", "--no-cleanup"):
         assert option in text
+
+
+def test_unknown_exclusions_are_named_before_any_request(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    assert main(["--base-url", url, "--token", "t", "--exclude", "email,nope"]) == 2
+    assert one_line_error(capsys).startswith("UsageError: --exclude names no operation or tag of the contract: nope ")
+
+
+def test_exclusions_leave_out_operations_labels_and_tags() -> None:
+    from contract_tests.config import Settings
+    from contract_tests.runner import selection
+    from spec import load_spec
+
+    document = load_spec()
+    everything = selection(Settings(base_url="http://x"), document)
+    exclude = ("email_generate_create", "GET /api/units/", "machine")
+    kept = selection(Settings(base_url="http://x", exclude=exclude), document)
+    assert "email_generate_create" in everything and "email_generate_create" not in kept
+    assert "units_list" not in kept and "units_create" in kept
+    assert not any(tags == ("machine",) for _, tags in kept.values())
+    assert len(everything) - len(kept) == 2 + sum(tags == ("machine",) for _, tags in everything.values())
