@@ -19,6 +19,13 @@ from mock_server.listing import ListCache, ListOptions, page_body, paginate, sel
 from mock_server.store import Record, Table
 
 Serializer = Callable[[Record, Call], dict[str, Any]]
+
+
+def stored_fields(*names: str) -> Serializer:
+    """A serializer that shows these stored fields as they are (None where a record has none)."""
+    return lambda record, _call: {name: record.get(name) for name in names}
+
+
 Validator = Callable[[Call, dict[str, Any], Record | None], dict[str, Any]]
 Scoper = Callable[[Call], Mapping[str, Any]]
 

@@ -8,15 +8,14 @@ from mock_server.context import Call, authenticated, json_response
 from mock_server.errors import NotFound
 from mock_server.fixtures import TableSpec, component_record
 from mock_server.handlers import Registry
-from mock_server.views import Model, ModelViews
+from mock_server.views import Model, ModelViews, stored_fields
 
 CONTENT_TYPES = TableSpec("content_types", component_record("ContentType"))
-FIELDS = ("pk", "app_label", "model", "app_labeled_name", "is_plugin")
 
 MODEL = Model(
     table="content_types",
     verbose_name="Content type",
-    serialize=lambda record, _call: {field: record.get(field) for field in FIELDS},
+    serialize=stored_fields("pk", "app_label", "model", "app_labeled_name", "is_plugin"),
 )
 
 

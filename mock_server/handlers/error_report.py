@@ -6,15 +6,14 @@ from mock_server.context import staff
 from mock_server.fixtures import TableSpec, component_record
 from mock_server.handlers import Registry
 from mock_server.listing import ListOptions
-from mock_server.views import Model, ModelViews
+from mock_server.views import Model, ModelViews, stored_fields
 
 ERROR_REPORTS = TableSpec("error_reports", component_record("ErrorMessage"))
-FIELDS = ("pk", "when", "info", "data", "path")
 
 MODEL = Model(
     table="error_reports",
     verbose_name="Error message",
-    serialize=lambda record, _call: {field: record.get(field) for field in FIELDS},
+    serialize=stored_fields("pk", "when", "info", "data", "path"),
     options=ListOptions(search_fields=("info", "data"), ordering_fields=("when", "info"), default_ordering=("-when",)),
 )
 

@@ -8,15 +8,14 @@ from mock_server.context import authenticated
 from mock_server.fixtures import TableSpec, component_record
 from mock_server.handlers import Registry
 from mock_server.listing import ListOptions
-from mock_server.views import Model, ModelViews
+from mock_server.views import Model, ModelViews, stored_fields
 
 NEWS = TableSpec("news", component_record("NewsFeedEntry"))
-FIELDS = ("pk", "feed_id", "title", "link", "published", "author", "summary", "read")
 
 MODEL = Model(
     table="news",
     verbose_name="News feed entry",
-    serialize=lambda record, _call: {field: record.get(field) for field in FIELDS},
+    serialize=stored_fields("pk", "feed_id", "title", "link", "published", "author", "summary", "read"),
     options=ListOptions(ordering_fields=("published", "author", "read"), filters={"read": "bool"}),
 )
 
