@@ -119,7 +119,7 @@ class Guard:
             if not 200 <= answer.status_code < 300:
                 problems.append(
                     f"{original.method} {original.path} answered {answer.status_code}; restore it by hand "
-                    f"to {drf_short(original.body)}"
+                    f"to {_brief(original.body)}"
                 )
         for listing, pks in unread.items():
             for pk in pks:
@@ -223,7 +223,7 @@ def missing_id(value: Any) -> Any:
     return "contract-suite-missing"
 
 
-def drf_short(body: Mapping[str, Any]) -> str:
+def _brief(body: Mapping[str, Any]) -> str:
     text = ", ".join(f"{key}={value!r}" for key, value in body.items())
     return text if len(text) <= 160 else text[:157] + "..."
 
