@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contract_tests.config import Secret, Settings
 from contract_tests.errors import ContractError, CredentialsRefused, ServerUnreachable, UsageError
-from contract_tests.report import Report, render
+from contract_tests.reporting.report import Report, render
 from contract_tests.runner import run
 
 __all__ = [

@@ -10,7 +10,7 @@ from typing import Any
 
 from contract_tests.config import Settings, default, env_name
 from contract_tests.errors import ContractError
-from contract_tests.report import Masker, render, write_junit
+from contract_tests.reporting.report import Masker, render, write_junit
 from contract_tests.runner import run
 
 EXIT_CONFORMS, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from schemathesis.schemas import BaseSchema
 
-from contract_tests import rules
 from contract_tests.auth import Login, connect
-from contract_tests.cleanup import CreatedObjects
+from contract_tests.checks import rules
 from contract_tests.cli import CLI_ONLY, OPTIONS
 from contract_tests.config import Settings, env_name
 from contract_tests.errors import ContractError, UsageError
 from contract_tests.runner import build_schema, contract, existing_objects, guard_for
+from contract_tests.staging.cleanup import CreatedObjects
 
 try:  # pytest >= 9.2
     from _pytest.nodeid import coerce_node_id
@@ -86,7 +86,7 @@ def contract_login(contract_settings: Settings) -> Login:
 
 @pytest.fixture(scope="session")
 def contract_ledger() -> rules.Ledger:
-    """Counts the failures the InvenTree rules explain; see contract_tests.rules."""
+    """Counts the failures the InvenTree rules explain; see contract_tests.checks.rules."""
     return rules.Ledger()
 
 

@@ -18,14 +18,15 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
-from contract_tests import checks, probes, rules, state  # noqa: F401  (importing the checks registers them)
 from contract_tests.auth import Login, connect
-from contract_tests.cleanup import CreatedObjects
+from contract_tests.checks import responses as checks  # noqa: F401  (importing the checks registers them)
+from contract_tests.checks import rules
 from contract_tests.config import Settings
-from contract_tests.discovery import Known, discover
 from contract_tests.errors import UsageError
-from contract_tests.guard import Guard
-from contract_tests.report import Collector, Masker, Report
+from contract_tests.reporting.report import Collector, Masker, Report
+from contract_tests.staging.cleanup import CreatedObjects
+from contract_tests.staging.discovery import Known, discover
+from contract_tests.staging.guard import Guard
 from spec import load_spec, operations
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -230,7 +231,7 @@ def clean_up(settings: Settings, login: Login, created: CreatedObjects, guard: G
 
 
 def existing_objects(settings: Settings, login: Login, document: Mapping[str, Any]) -> Known:
-    """What the server holds already (one read per list), for generation to name; see contract_tests.discovery."""
+    """What the server holds already (one read per list), for generation to name (see staging.discovery)."""
     with httpx.Client(base_url=settings.root_url, headers=login.headers(), timeout=settings.request_timeout) as client:
         return discover(client, document)
 

@@ -3,7 +3,7 @@
 The project's `schemathesis.toml` names this module as its `hooks`, so a plain `schemathesis run`
 (with every default check, negative data included) gets, besides Schemathesis' own checks:
 - the InvenTree checks (importing their modules registers them), and
-- the named rules of contract_tests.rules, which drop only the failures InvenTree's own rules explain
+- the named rules of contract_tests.checks.rules, which drop only the failures InvenTree's own rules explain
   (a unique `code`, a blank value, DRF's lenient reading of values). Anything else still fails.
 """
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import schemathesis
 
-from contract_tests import checks, probes, state  # noqa: F401  (importing the checks registers them)
-from contract_tests.rules import Ledger, failure_filter
+from contract_tests.checks import responses as checks  # noqa: F401  (importing the checks registers them)
+from contract_tests.checks.rules import Ledger, failure_filter
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response

@@ -12,16 +12,16 @@ from starlette.responses import JSONResponse
 from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_server import control
-from mock_server.api import build_api
-from mock_server.context import APP, AppState
-from mock_server.fixtures import load_fixtures
-from mock_server.handlers import Registry, build_registry
-from mock_server.metadata import register_options
-from mock_server.preparation import prepare
-from mock_server.routes import PathIndex
+from mock_server.control import routes as control
+from mock_server.pipeline.api import build_api
+from mock_server.pipeline.context import APP, AppState
+from mock_server.pipeline.preparation import prepare
+from mock_server.pipeline.routes import PathIndex
+from mock_server.resources.handlers import Registry, build_registry
+from mock_server.resources.metadata import register_options
 from mock_server.settings import Settings
-from mock_server.store import Store
+from mock_server.state.fixtures import load_fixtures
+from mock_server.state.store import Store
 from spec import load_spec, operations
 
 DOCS_PATH = "/api/docs"
@@ -61,7 +61,7 @@ def _check_every_operation_served(prepared: dict[str, Any], registry: Registry) 
     missing = [op["operationId"] for _, _, op in operations(prepared) if op["operationId"] not in registry.views]
     if missing:
         names = ", ".join(sorted(missing))
-        raise StartupError(f"no view for operations {names}; register them in mock_server.handlers")
+        raise StartupError(f"no view for operations {names}; register them in mock_server.resources.handlers")
 
 
 class Dispatcher:

@@ -3,5 +3,5 @@
 pytest_plugins = [
     "tests.plugins.hypothesis_profiles",
     "tests.plugins.live_server",
-    "tests.mock_server.conftest_machine",
+    "tests.plugins.machine_clients",
 ]

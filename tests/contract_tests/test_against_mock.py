@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from contract_tests.cli import main
-from contract_tests.report import render
+from contract_tests.reporting.report import render
 from tests.contract_tests.faults import FAULTS, Intercept
 from tests.contract_tests.servers import reset, serving, suite
 

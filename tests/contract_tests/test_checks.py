@@ -1,4 +1,4 @@
-"""contract_tests/checks.py: each InvenTree check on recorded answers; follow-ups go to a small in-process app."""
+"""contract_tests/checks/responses.py: each InvenTree check on recorded answers; follow-ups go to a small in-process app."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from contract_tests import checks, state
+from contract_tests.checks import responses as checks
+from contract_tests.checks import state
 from tests.contract_tests.recorded import answer, case, context
 
 CODES = [

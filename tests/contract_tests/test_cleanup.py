@@ -1,10 +1,10 @@
-"""contract_tests/cleanup.py: what the suite creates, it deletes again."""
+"""contract_tests/staging/cleanup.py: what the suite creates, it deletes again."""
 
 from __future__ import annotations
 
 import httpx
 
-from contract_tests.cleanup import CreatedObjects
+from contract_tests.staging.cleanup import CreatedObjects
 from tests.contract_tests.recorded import answer, case
 
 

@@ -1,10 +1,10 @@
-"""contract_tests/discovery.py: known values and existing objects become Schemathesis fuzz dictionaries."""
+"""contract_tests/staging/discovery.py: known values and existing objects become Schemathesis fuzz dictionaries."""
 
 from __future__ import annotations
 
 import httpx
 
-from contract_tests.discovery import KNOWN_VALUES, PROBABILITY, SETTING_KEYS, Known, discover
+from contract_tests.staging.discovery import KNOWN_VALUES, PROBABILITY, SETTING_KEYS, Known, discover
 from spec import load_spec
 
 MACHINE = "0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01"

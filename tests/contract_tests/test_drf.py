@@ -1,4 +1,4 @@
-"""contract_tests/drf.py: values read the way Django REST Framework reads them."""
+"""contract_tests/checks/drf.py: values read the way Django REST Framework reads them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests import drf
+from contract_tests.checks import drf
 from spec import load_spec
 
 DOCUMENT = load_spec()

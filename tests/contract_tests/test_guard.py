@@ -1,4 +1,4 @@
-"""contract_tests/guard.py: what the suite changes it writes back; what it did not create it never deletes."""
+"""contract_tests/staging/guard.py: what the suite changes it writes back; what it did not create it never deletes."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 
 import httpx
 
-from contract_tests.cleanup import CreatedObjects
-from contract_tests.guard import MISSING_INT, MISSING_UUID, Guard, concrete_path, missing_id
+from contract_tests.staging.cleanup import CreatedObjects
+from contract_tests.staging.guard import MISSING_INT, MISSING_UUID, Guard, concrete_path, missing_id
 from tests.contract_tests.recorded import answer, case
 
 CODE = {"pk": 3, "code": "RND-042", "description": "Sensor research", "responsible": 2, "responsible_detail": None}

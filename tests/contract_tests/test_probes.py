@@ -1,4 +1,4 @@
-"""contract_tests/probes.py: the checks that ask a question of their own, against a small in-process app."""
+"""contract_tests/checks/probes.py: the checks that ask a question of their own, against a small in-process app."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from contract_tests import probes, state
+from contract_tests.checks import probes, state
 from tests.contract_tests.recorded import answer, case, context
 
 TOKEN = "Token good"

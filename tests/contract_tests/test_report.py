@@ -1,4 +1,4 @@
-"""contract_tests/report.py: the summary per operation, curl lines that reproduce, JUnit, and no secrets anywhere."""
+"""contract_tests/reporting/report.py: the summary per operation, curl lines that reproduce, JUnit, and no secrets anywhere."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree
 
-from contract_tests.report import FailureRecord, Masker, OperationResult, Report, Tally, render, write_junit
+from contract_tests.reporting.report import FailureRecord, Masker, OperationResult, Report, Tally, render, write_junit
 
 TOKEN = "inv-0123456789abcdef0123456789abcdef01234567-20991231"
 PASSWORD = "hunter2"

@@ -1,4 +1,4 @@
-"""contract_tests/rules.py: only a named rule drops a failure; everything else still fails."""
+"""contract_tests/checks/rules.py: only a named rule drops a failure; everything else still fails."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from schemathesis.generation.meta import (
 )
 from schemathesis.openapi.checks import RejectedPositiveData
 
-from contract_tests import rules
+from contract_tests.checks import rules
 from tests.contract_tests.recorded import answer, case
 
 REFUSED = RejectedPositiveData(operation="op", message="m", status_code=400, allowed_statuses=["2xx"])

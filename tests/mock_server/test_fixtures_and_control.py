@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mock_server import Settings, create_app
-from mock_server.fixtures import FixtureError
+from mock_server.state.fixtures import FixtureError
 from tests.plugins.live_server import LiveServer
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.datastructures import URL, QueryParams
 
-from mock_server.listing import ListOptions, paginate, search_terms, select
+from mock_server.resources.listing import ListOptions, paginate, search_terms, select
 
 RECORDS = [
     {"pk": 1, "code": "B", "description": "beta", "read": True},

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from tests.plugins.live_server import READER
 
 if TYPE_CHECKING:
-    from tests.mock_server.conftest_machine import MakeMachine
+    from tests.plugins.machine_clients import MakeMachine
 
 
 BASE_URL = "http://testserver"

@@ -11,8 +11,8 @@ import yaml
 from starlette.testclient import TestClient
 
 from mock_server import Settings, create_app
-from mock_server.fixtures import FixtureError
 from mock_server.settings import DEFAULT_FIXTURES
+from mock_server.state.fixtures import FixtureError
 from tests.plugins.live_server import ADMIN
 
 SCANNER_TYPE = {

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from starlette.testclient import TestClient
 
-from mock_server.errors import ValidationError
-from mock_server.handlers.machine.values import clean_value
+from mock_server.pipeline.errors import ValidationError
+from mock_server.resources.handlers.machine.values import clean_value
 
 if TYPE_CHECKING:
-    from tests.mock_server.conftest_machine import MakeMachine
+    from tests.plugins.machine_clients import MakeMachine
 
 
 SHIPPING = "0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01"  # network printer, active, HOST set: initialised

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from mock_server.bodies import FormFields
-from mock_server.errors import ValidationError
-from mock_server.serializers import clean
+from mock_server.pipeline.bodies import FormFields
+from mock_server.pipeline.errors import ValidationError
+from mock_server.resources.serializers import clean
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.store import Store, Table
+from mock_server.state.store import Store, Table
 
 
 def make_store() -> Store:

@@ -1,0 +1,1 @@
+"""How the suite judges answers: InvenTree checks, probes, state checks, and the named rules."""

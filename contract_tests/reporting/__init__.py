@@ -1,0 +1,1 @@
+"""What a run found, told as text and JUnit, with secrets masked."""

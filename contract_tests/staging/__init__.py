@@ -1,0 +1,1 @@
+"""Staging safety: what the server holds before a run, and leaving it as the run found it."""

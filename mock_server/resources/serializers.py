@@ -1,0 +1,363 @@
+"""Request data cleaned the way a Django REST Framework serializer cleans it, driven by the spec.
+
+No library reproduces DRF's field semantics outside Django, so coercion is written here: numbers
+become strings for text fields (`{"code": 12345}` stores "12345"), "1"/"yes"/"on" are booleans,
+read-only and unknown fields are ignored, and every message is DRF's own wording. Constraints the
+schema can state (maxLength, minimum, enum, pattern) are then checked by Connexion's jsonschema
+validator and reported in DRF's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from connexion.json_schema import Draft4RequestValidator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from mock_server.pipeline.bodies import FormFields, UploadedFile
+from mock_server.pipeline.errors import ValidationError
+
+RelationCheck = Callable[[str, int], bool]
+MISSING = object()
+
+TRUE_VALUES = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1}
+FALSE_VALUES = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0", 0}
+NULL_VALUES = {"null", "Null", "NULL", "", None}
+INTEGER_SUFFIX = re.compile(r"\.0*\s*$")
+URL = re.compile(r"^(?:https?|ftps?)://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+DATETIME_HELP = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
+
+
+class FieldError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def writable_properties(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties a client may send: DRF ignores read-only ones in requests."""
+    return {name: prop for name, prop in schema.get("properties", {}).items() if not prop.get("readOnly")}
+
+
+def clean(
+    data: Any,
+    schema: Mapping[str, Any],
+    *,
+    partial: bool,
+    is_form: bool = False,
+    relation_exists: RelationCheck | None = None,
+) -> dict[str, Any]:
+    """Validate and coerce `data` against an object schema; raise a DRF 400 listing every bad field."""
+    if data is None:
+        raise ValidationError({"non_field_errors": ["No data provided"]})
+    if not isinstance(data, Mapping):
+        raise ValidationError({"non_field_errors": [_not_a_dict(data)]})
+    properties = writable_properties(schema)
+    required = {name for name in schema.get("required", []) if name in properties}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, prop in properties.items():
+        raw = _raw_value(data, name, prop, is_form)
+        if raw is MISSING:
+            if is_form and _type(prop) == "boolean" and not partial:
+                cleaned[name] = False  # an unticked HTML checkbox is not sent: DRF reads it as False
+            elif partial:
+                continue
+            elif name in required:
+                # DRF's file fields word a missing upload their own way.
+                errors[name] = ["No file was submitted." if prop.get("x-mock-file") else "This field is required."]
+            elif "default" in prop:
+                cleaned[name] = prop["default"]
+            continue
+        try:
+            cleaned[name] = _coerce(raw, prop, required=name in required, is_form=is_form, relations=relation_exists)
+        except FieldError as error:
+            errors[name] = [error.message]
+    _check_constraints(cleaned, schema, errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _raw_value(data: Mapping[str, Any], name: str, prop: Mapping[str, Any], is_form: bool) -> Any:
+    if is_form and isinstance(data, FormFields):
+        if _type(prop) == "array":
+            values = data.get_list(name)
+            return values if values else MISSING
+        if _type(prop) == "object" and name not in data:
+            nested = {key[len(name) + 1 :]: value for key, value in data.items() if key.startswith(name + ".")}
+            return nested if nested else MISSING
+    return data.get(name, MISSING)
+
+
+def _type(prop: Mapping[str, Any]) -> str | None:
+    if "type" in prop:
+        return str(prop["type"])
+    for part in prop.get("allOf", []):
+        if "type" in part:
+            return str(part["type"])
+    return None
+
+
+def _nullable(prop: Mapping[str, Any]) -> bool:
+    return bool(prop.get("nullable") or any(p.get("nullable") for p in prop.get("allOf", [])))
+
+
+def _enum(prop: Mapping[str, Any]) -> list[Any] | None:
+    if "enum" in prop:
+        return list(prop["enum"])
+    for part in prop.get("allOf", []):
+        if "enum" in part:
+            return list(part["enum"])
+    return None
+
+
+def _coerce(
+    value: Any, prop: Mapping[str, Any], *, required: bool, is_form: bool, relations: RelationCheck | None
+) -> Any:
+    kind = _type(prop)
+    nullable = _nullable(prop)
+    if prop.get("x-mock-file"):
+        return _file(value)
+    if value is None or (is_form and value == "" and nullable and kind != "string"):
+        if nullable:
+            return None
+        raise FieldError("This field may not be null.")
+    if prop.get("x-mock-relation"):
+        return _relation(value, str(prop["x-mock-relation"]), relations)
+    if prop.get("x-mock-text"):
+        return _text(value)
+    choices = _enum(prop)
+    if choices is not None:
+        return _choice(value, choices, allow_blank=not required)
+    if kind == "string":
+        return _string(value, prop, allow_blank=not required)
+    if kind == "integer":
+        return _integer(value)
+    if kind == "number":
+        return _number(value)
+    if kind == "boolean":
+        return _boolean(value, nullable)
+    if kind == "array":
+        return _list(value, prop, is_form=is_form, relations=relations)
+    if kind == "object":
+        return _dict(value)
+    return _json_value(value)
+
+
+def _string(value: Any, prop: Mapping[str, Any], *, allow_blank: bool) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FieldError("Not a valid string.")
+    text = str(value).strip()
+    if text == "":
+        if allow_blank:
+            return ""
+        raise FieldError("This field may not be blank.")
+    _check_characters(text)
+    fmt = prop.get("format")
+    if fmt == "uri" and not URL.match(text):
+        raise FieldError("Enter a valid URL.")
+    if fmt == "date-time":
+        return _datetime(text)
+    if fmt == "uuid":
+        try:
+            return str(uuid.UUID(text))
+        except ValueError:
+            raise FieldError("Must be a valid UUID.") from None
+    return text
+
+
+def _text(value: Any) -> str:
+    """InvenTree's SettingsValueField: any value is kept as `str(value)`, Python's spelling ("True")."""
+    if isinstance(value, UploadedFile):
+        raise FieldError("Not a valid string.")
+    text = str(value)
+    _check_characters(text)
+    return text
+
+
+def _check_characters(text: str) -> None:
+    if "\x00" in text:
+        raise FieldError("Null characters are not allowed.")
+    for char in text:
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            raise FieldError(f"Surrogate characters are not allowed: U+{ord(char):X}.")
+
+
+def _datetime(text: str) -> str:
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise FieldError(f"Datetime has wrong format. Use one of these formats instead: {DATETIME_HELP}.") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)  # Django makes naive input aware in the server's zone (UTC)
+    return format_datetime(parsed)
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """DRF's rendering of an aware datetime: ISO 8601, `Z` for UTC."""
+    text = value.astimezone(dt.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, str) and len(value) > 1000:
+        raise FieldError("String value too large.")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FieldError("A valid integer is required.")
+    try:
+        return int(INTEGER_SUFFIX.sub("", str(value)))
+    except ValueError:
+        raise FieldError("A valid integer is required.") from None
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, str) and len(value) > 1000:
+        raise FieldError("String value too large.")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FieldError("A valid number is required.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise FieldError("A valid number is required.") from None
+    if not math.isfinite(number):
+        raise FieldError("A valid number is required.")
+    return number
+
+
+def _boolean(value: Any, nullable: bool) -> bool | None:
+    try:
+        if value in TRUE_VALUES:
+            return True
+        if value in FALSE_VALUES:
+            return False
+        if nullable and value in NULL_VALUES:
+            return None
+    except TypeError:  # unhashable (a list or an object)
+        pass
+    raise FieldError("Must be a valid boolean.")
+
+
+def _choice(value: Any, choices: list[Any], *, allow_blank: bool) -> Any:
+    if value == "" and allow_blank:
+        return ""
+    by_text = {str(choice): choice for choice in choices}
+    try:
+        return by_text[str(value)]
+    except KeyError:
+        raise FieldError(f'"{value}" is not a valid choice.') from None
+
+
+def _relation(value: Any, table: str, relations: RelationCheck | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise FieldError(f"Incorrect type. Expected pk value, received {type(value).__name__}.")
+    try:
+        pk = int(value)
+    except ValueError:
+        raise FieldError(f"Incorrect type. Expected pk value, received {type(value).__name__}.") from None
+    if relations is not None and not relations(table, pk):
+        raise FieldError(f'Invalid pk "{value}" - object does not exist.')
+    return pk
+
+
+def _list(value: Any, prop: Mapping[str, Any], *, is_form: bool, relations: RelationCheck | None) -> list[Any]:
+    if isinstance(value, (str, Mapping)) or not isinstance(value, list):
+        raise FieldError(f'Expected a list of items but got type "{type(value).__name__}".')
+    item_schema = prop.get("items") or {}
+    try:
+        return [_coerce(v, item_schema, required=True, is_form=is_form, relations=relations) for v in value]
+    except FieldError as error:
+        raise FieldError(error.message) from None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise FieldError(f'Expected a dictionary of items but got type "{type(value).__name__}".')
+    return {str(k): _json_value(v) for k, v in value.items()}
+
+
+def _json_value(value: Any) -> Any:
+    """Any JSON value; strings are checked for what cannot be stored or sent back."""
+    if isinstance(value, str):
+        _check_characters(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_characters(str(key))
+            _json_value(item)
+    elif isinstance(value, list):
+        for item in value:
+            _json_value(item)
+    elif isinstance(value, UploadedFile):
+        raise FieldError("Value must be valid JSON.")
+    return value
+
+
+def _file(value: Any) -> UploadedFile:
+    if not isinstance(value, UploadedFile):
+        raise FieldError("The submitted data was not a file. Check the encoding type on the form.")
+    if not value.filename:
+        raise FieldError("No filename could be determined.")
+    if not value.content:
+        raise FieldError("The submitted file is empty.")
+    return value
+
+
+def _not_a_dict(data: Any) -> str:
+    return f"Invalid data. Expected a dictionary, but got {type(data).__name__}."
+
+
+def _check_constraints(cleaned: dict[str, Any], schema: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
+    """Length, range and pattern rules, checked by jsonschema and worded the DRF way."""
+    for error in _constraint_validator(schema).iter_errors(cleaned):
+        field = str(error.path[0]) if error.path else "non_field_errors"
+        errors.setdefault(field, [_message(error)])
+
+
+# Compiled validators by the identity of the operation's schema, which lives as long as the app;
+# bounded, so that schemas made on the fly (in tests) cannot grow it without end.
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], Any]] = {}
+_VALIDATORS_KEPT = 256
+
+
+def _constraint_validator(schema: Mapping[str, Any]) -> Any:
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        if len(_VALIDATORS) >= _VALIDATORS_KEPT:
+            _VALIDATORS.clear()
+        properties = writable_properties(schema)
+        constraints = {"type": "object", "properties": {k: _constraints_only(v) for k, v in properties.items()}}
+        cached = _VALIDATORS[id(schema)] = (schema, Draft4RequestValidator(constraints))
+    return cached[1]
+
+
+def _constraints_only(prop: Mapping[str, Any]) -> dict[str, Any]:
+    keep = ("maxLength", "minLength", "maximum", "minimum", "pattern", "maxItems", "minItems")
+    return {key: prop[key] for key in keep if key in prop}
+
+
+def _message(error: SchemaError) -> str:
+    limit = error.validator_value
+    messages = {
+        "maxLength": f"Ensure this field has no more than {limit} characters.",
+        "minLength": f"Ensure this field has at least {limit} characters.",
+        "maximum": f"Ensure this value is less than or equal to {limit}.",
+        "minimum": f"Ensure this value is greater than or equal to {limit}.",
+        "maxItems": f"Ensure this field has no more than {limit} elements.",
+        "minItems": f"Ensure this field has at least {limit} elements.",
+    }
+    if error.validator == "pattern":
+        if limit == SLUG_PATTERN:
+            return 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
+        return "This value does not match the required pattern."
+    return messages.get(str(error.validator), str(error.message))
+
+
+def now_text() -> str:
+    """The current time as DRF renders it."""
+    return format_datetime(dt.datetime.now(dt.UTC))

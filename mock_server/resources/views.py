@@ -1,0 +1,200 @@
+"""Generic list / create / retrieve / update / destroy / bulk-delete views over one store table.
+
+Written once; each resource family supplies a `Model` that says how its records are shown,
+searched, checked and scoped, and nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.responses import Response
+
+from mock_server.pipeline.bodies import Body, parse_body
+from mock_server.pipeline.context import Call, json_response, no_content
+from mock_server.pipeline.errors import EndpointNotFound, NotFound, ValidationError
+from mock_server.resources.listing import ListCache, ListOptions, page_body, paginate, select, selection_key
+from mock_server.state.store import Record, Table
+
+Serializer = Callable[[Record, Call], dict[str, Any]]
+
+
+def stored_fields(*names: str) -> Serializer:
+    """A serializer that shows these stored fields as they are (None where a record has none)."""
+    return lambda record, _call: {name: record.get(name) for name in names}
+
+
+Validator = Callable[[Call, dict[str, Any], Record | None], dict[str, Any]]
+Scoper = Callable[[Call], Mapping[str, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """One resource: its table, how a record is shown, and its rules."""
+
+    table: str
+    verbose_name: str
+    serialize: Serializer
+    options: ListOptions = dataclasses.field(default_factory=ListOptions)
+    # Fields that must be unique (case-sensitively, as the database compares them).
+    unique: tuple[str, ...] = ()
+    # Field labels for messages, where the schema's title or the field name is not the label.
+    labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Business rules beyond the schema: receive cleaned data and the current record (None on create).
+    validate: Validator | None = None
+    # Restrict every query to some records (notifications belong to one user), and stamp new ones.
+    scope: Scoper | None = None
+    # How a path id becomes a key; ValueError when the id has the wrong form (a 404 like an unknown path).
+    parse_key: Callable[[Any], Any] = int
+
+
+class ModelViews:
+    """The views of one `Model`, ready to be registered against operationIds."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._cache = ListCache()
+
+    def table(self, call: Call) -> Table:
+        return call.store[self.model.table]
+
+    def records(self, call: Call) -> list[Record]:
+        """Every record this caller may see, in insertion order."""
+        table = self.table(call)
+        if self.model.scope is None:
+            return list(table)
+        conditions = self.model.scope(call)
+        return list(table.filter(**conditions))
+
+    def get_object(self, call: Call) -> Record:
+        try:
+            key = self.model.parse_key(call.path["id"])
+        except ValueError:
+            # An id of the wrong form never matches InvenTree's URL patterns: the catch-all answers.
+            raise EndpointNotFound(str(call.url)) from None
+        record = self.table(call).get(key)
+        if record is None:
+            raise NotFound()
+        if self.model.scope is not None:
+            conditions = self.model.scope(call)
+            if any(record.get(k) != v for k, v in conditions.items()):
+                raise NotFound()
+        return record
+
+    def show(self, record: Record, call: Call) -> dict[str, Any]:
+        return self.model.serialize(record, call)
+
+    async def list(self, call: Call) -> Response:
+        table, options = self.table(call), self.model.options
+        key = (call.user_pk, selection_key(options, call.query))
+        haystack = self._cache.search_texts(table, options)
+        selected = self._cache.get_or_compute(
+            table, key, lambda: select(self.records(call), options, call.query, haystack)
+        )
+        page = paginate(selected, call.query, call.url)
+        items = page.items if page is not None else selected
+        return json_response(page_body(page, [self.show(r, call) for r in items]))
+
+    async def retrieve(self, call: Call) -> Response:
+        return json_response(self.show(self.get_object(call), call))
+
+    async def create(self, call: Call) -> Response:
+        with call.store.lock:
+            data = self._checked(call, call.data, None)
+            if self.model.scope is not None:
+                data.update(self.model.scope(call))
+            record = self.table(call).insert(data)
+        return json_response(self.show(record, call), status=201)
+
+    async def update(self, call: Call) -> Response:
+        return self._save(call)
+
+    async def partial_update(self, call: Call) -> Response:
+        return self._save(call)
+
+    def _save(self, call: Call) -> Response:
+        with call.store.lock:
+            record = self.get_object(call)
+            changes = self._checked(call, call.data, record)
+            record = self.table(call).update(record[self.table(call).key], changes)
+        return json_response(self.show(record, call))
+
+    async def destroy(self, call: Call) -> Response:
+        with call.store.lock:
+            record = self.get_object(call)
+            self.table(call).delete(record[self.table(call).key])
+        return no_content()
+
+    async def bulk_destroy(self, call: Call) -> Response:
+        """InvenTree's BulkDeleteMixin: `items` (primary keys) and/or `filters` (field values)."""
+        body = await parse_body(call.raw_body, call.headers, max_depth=call.settings.max_json_depth)
+        items, filters = _bulk_arguments(body)
+        with call.store.lock:
+            table = self.table(call)
+            doomed = self.records(call)
+            if items:
+                wanted = {_as_key(i) for i in items}
+                doomed = [r for r in doomed if r[table.key] in wanted]
+            if filters:
+                doomed = [r for r in doomed if all(_field_matches(r, k, v) for k, v in filters.items())]
+            if not doomed:
+                raise ValidationError({"non_field_errors": ["No items found to delete"]})
+            for record in doomed:
+                table.delete(record[table.key])
+        return no_content()
+
+    def _checked(self, call: Call, data: Mapping[str, Any], instance: Record | None) -> dict[str, Any]:
+        cleaned = dict(data)
+        errors: dict[str, list[str]] = {}
+        for field in self.model.unique:
+            if field in cleaned and self._taken(call, field, cleaned[field], instance):
+                label = self.model.labels.get(field, field.replace("_", " ").capitalize())
+                errors[field] = [f"{self.model.verbose_name} with this {label} already exists."]
+        if errors:
+            raise ValidationError(errors)
+        if self.model.validate is not None:
+            cleaned = self.model.validate(call, cleaned, instance)
+        return cleaned
+
+    def _taken(self, call: Call, field: str, value: Any, instance: Record | None) -> bool:
+        table = self.table(call)
+        own = instance[table.key] if instance is not None else None
+        return bool(table.keys_where(field, value) - {own})
+
+
+def _bulk_arguments(body: Body) -> tuple[list[Any] | None, dict[str, Any] | None]:
+    if body.is_form:
+        items: Any = body.get_list("items") or None
+        filters: Any = body.get_list("filters") or None
+    elif isinstance(body.data, dict):
+        items = body.data.get("items")
+        filters = body.data.get("filters")
+    else:
+        items = filters = None
+    if not items and not filters:
+        raise ValidationError({"non_field_errors": ["List of items or filters must be provided for bulk deletion"]})
+    if items and not isinstance(items, list):
+        raise ValidationError({"items": ["'items' must be supplied as a list object"]})
+    if filters and not isinstance(filters, dict):
+        raise ValidationError({"filters": ["'filters' must be supplied as a dict object"]})
+    return items, filters
+
+
+def _as_key(value: Any) -> Any:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None  # an id of the wrong type matches nothing
+
+
+def _field_matches(record: Record, field: str, value: Any) -> bool:
+    if field not in record:
+        return False  # a filter on an unknown field matches nothing
+    stored = record[field]
+    if isinstance(stored, bool) or isinstance(value, bool):
+        return str(stored).lower() == str(value).lower()
+    return str(stored) == str(value)
