@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from schemathesis import APIOperation, Case, CheckContext, CheckFunction
 
 PAGINATION_PARAMETERS = ("limit", "offset")
-# django-filter's BooleanWidget: what a boolean filter understands; anything else is ignored.
-FILTER_BOOLEANS = {"1": True, "true": True, "0": False, "false": False}
 # Fields computed at request time from the clock (notification age) or the live machine registry;
 # two reads of one unchanged object may differ in them, so equality ignores them.
 LIVE_FIELDS = frozenset(

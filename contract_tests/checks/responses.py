@@ -17,9 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import schemathesis
 from schemathesis.core.transport import Response
 
-from contract_tests.checks import drf
+from contract_tests.checks import serializer
 from contract_tests.checks.exchange import (
-    FILTER_BOOLEANS,
     NOT_JSON,
     PAGINATION_PARAMETERS,
     content_type,
@@ -33,6 +32,7 @@ from contract_tests.checks.exchange import (
     shape,
     short,
 )
+from drf.values import FILTER_BOOLEANS
 from spec import load_spec
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def drf_error_shape(ctx: CheckContext, response: Response, case: Case[Any]) -> b
         f"Documented: {expected} (Django REST Framework error)"
     )
     document = error_document()
-    errors = sorted(drf.validator({"$ref": f"#/components/schemas/{name}"}, document).iter_errors(body), key=str)
+    errors = sorted(serializer.validator({"$ref": f"#/components/schemas/{name}"}, document).iter_errors(body), key=str)
     assert not errors, (
         f"Received: {response.status_code} {short(body)}\nDocumented: {expected}, "
         'e.g. {"detail": "Not found."}' + (' or {"code": ["This field is required."]}' if name != "ErrorDetail" else "")
@@ -169,10 +169,10 @@ def _lists_by_limit(operation: APIOperation[Any, Any, Any, Any]) -> bool | None:
     """
     document = operation.schema.raw_schema
     content = ((operation.definition.raw.get("responses") or {}).get("200") or {}).get("content") or {}
-    schema = drf.resolve((content.get("application/json") or {}).get("schema"), document)
+    schema = serializer.resolve((content.get("application/json") or {}).get("schema"), document)
     if not isinstance(schema, Mapping):
         return None
-    branches = [drf.resolve(branch, document) for branch in schema.get("oneOf", []) + schema.get("anyOf", [])]
+    branches = [serializer.resolve(branch, document) for branch in schema.get("oneOf", []) + schema.get("anyOf", [])]
     return schema.get("type") == "array" or any(
         isinstance(branch, Mapping) and branch.get("type") == "array" for branch in branches
     )

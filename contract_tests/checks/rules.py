@@ -31,7 +31,7 @@ from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import EnsureResourceAvailability, RejectedPositiveData
 
-from contract_tests.checks import drf
+from contract_tests.checks import serializer
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
@@ -68,12 +68,12 @@ def _holds_nul(value: Any) -> bool:
 
 
 def _sent_non_object(case: Case[Any], name: str) -> bool:
-    return not isinstance(_sent(case, name), Mapping) or case.media_type in drf.FORM_MEDIA_TYPES
+    return not isinstance(_sent(case, name), Mapping) or case.media_type in serializer.FORM_MEDIA_TYPES
 
 
 def _form_cannot_say_it(case: Case[Any], name: str) -> bool:
     """A form carries text only: a null, an object or a list arrives as text DRF cannot read for the field."""
-    return case.media_type in drf.FORM_MEDIA_TYPES and (
+    return case.media_type in serializer.FORM_MEDIA_TYPES and (
         _sent(case, name) is None or isinstance(_sent(case, name), (Mapping, list))
     )
 
@@ -360,4 +360,4 @@ def _body_accepted_by_drf(case: Case[Any]) -> bool:
     if schema is None:
         return False
     partial = operation.method.upper() == "PATCH"
-    return drf.accepts(case.body, schema, operation.schema.raw_schema, partial=partial, media_type=media_type)
+    return serializer.accepts(case.body, schema, operation.schema.raw_schema, partial=partial, media_type=media_type)

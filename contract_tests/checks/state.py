@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import schemathesis
 from schemathesis.core.transport import Response
 
-from contract_tests.checks import drf
+from contract_tests.checks import serializer
 from contract_tests.checks.exchange import (
     compare_objects,
     detail_path,
@@ -117,7 +117,7 @@ def answer_reflects_request(ctx: CheckContext, response: Response, case: Case[An
     ):
         return True
     sent, answer = case.body, json_body(response)
-    form = case.media_type in drf.FORM_MEDIA_TYPES
+    form = case.media_type in serializer.FORM_MEDIA_TYPES
     if not isinstance(sent, Mapping) or not isinstance(answer, Mapping):
         return True
     schema = request_schema(case)
@@ -125,17 +125,17 @@ def answer_reflects_request(ctx: CheckContext, response: Response, case: Case[An
         return True
     operation_id = str(case.operation.definition.raw.get("operationId", ""))
     skipped = CONVERTED_FIELDS.get(operation_id, set())
-    fields = drf.properties(schema, case.operation.schema.raw_schema)
+    fields = serializer.properties(schema, case.operation.schema.raw_schema)
     differences = []
     for name, value in sent.items():
         field = fields.get(name)
-        if field is None or not drf.is_writable(field) or name in skipped or name not in answer:
+        if field is None or not serializer.is_writable(field) or name in skipped or name not in answer:
             continue
         if form and not _spelled_alike(value, field):
             continue  # a form carries text; only a value of the field's own type reads back unambiguously
         try:
-            expected = drf.normalized(drf.form_value(value) if form else value, field)
-        except drf.Rejected:
+            expected = serializer.normalized(serializer.form_value(value) if form else value, field)
+        except serializer.Rejected:
             continue
         if answer[name] != expected:
             differences.append(f"{name}: sent {short(value)}, answered {short(answer[name])}")

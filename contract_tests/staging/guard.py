@@ -30,7 +30,7 @@ from urllib.parse import quote
 import httpx
 import schemathesis
 
-from contract_tests.checks import drf
+from contract_tests.checks import serializer
 from contract_tests.staging.cleanup import CreatedObjects
 
 if TYPE_CHECKING:
@@ -205,8 +205,8 @@ def restoring_write(case: Case[Any], path: str, state: Mapping[str, Any]) -> Ori
     schema = media.get("schema")
     if schema is None:
         return None
-    fields = drf.properties(schema, case.operation.schema.raw_schema)
-    body = {name: state[name] for name, spec in fields.items() if name in state and drf.is_writable(spec)}
+    fields = serializer.properties(schema, case.operation.schema.raw_schema)
+    body = {name: state[name] for name, spec in fields.items() if name in state and serializer.is_writable(spec)}
     return Original(path=path, method=method.upper(), body=body) if body else None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,17 +18,13 @@ from typing import Any
 from connexion.json_schema import Draft4RequestValidator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from drf.values import FALSE_VALUES, INTEGER_SUFFIX, NULL_VALUES, TRUE_VALUES, WEB_URL
 from mock_server.pipeline.bodies import FormFields, UploadedFile
 from mock_server.pipeline.errors import ValidationError
 
 RelationCheck = Callable[[str, int], bool]
 MISSING = object()
 
-TRUE_VALUES = {"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1}
-FALSE_VALUES = {"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0", 0}
-NULL_VALUES = {"null", "Null", "NULL", "", None}
-INTEGER_SUFFIX = re.compile(r"\.0*\s*$")
-URL = re.compile(r"^(?:https?|ftps?)://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 DATETIME_HELP = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 
@@ -161,7 +156,7 @@ def _string(value: Any, prop: Mapping[str, Any], *, allow_blank: bool) -> Any:
         raise FieldError("This field may not be blank.")
     _check_characters(text)
     fmt = prop.get("format")
-    if fmt == "uri" and not URL.match(text):
+    if fmt == "uri" and not WEB_URL.match(text):
         raise FieldError("Enter a valid URL.")
     if fmt == "date-time":
         return _datetime(text)

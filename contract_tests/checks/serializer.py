@@ -1,10 +1,11 @@
-"""How Django REST Framework reads request values and shapes errors, as far as the checks need it.
+"""What a DRF serializer would accept and store for a request, as far as the checks need it.
 
 A schema says what a client may send; DRF decides what a server accepts, and it is more lenient
 than the schema: `CharField` takes a number and stores `str(number)`, trims whitespace, `IntegerField`
 takes `"12"` and `12.0`, `BooleanField` takes `"yes"`, `"on"`, `1`, unknown and read-only fields are
 ignored (shared facts: "Values are coerced the DRF way"). No library models DRF's parsing outside
-Django, so the few rules below restate DRF's `fields.py` (`to_internal_value` of each field type).
+Django, so the rules below apply DRF's `fields.py` (`to_internal_value` of each field type), with the
+value words shared with the mock in the `drf` package.
 JSON Schema validation itself is openapi-schema-validator's.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -21,15 +21,9 @@ from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-# rest_framework.fields.BooleanField.TRUE_VALUES / FALSE_VALUES
-TRUE_VALUES = frozenset({"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "1", 1})
-FALSE_VALUES = frozenset({"f", "F", "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "0", 0})
-# rest_framework.fields.IntegerField.re_decimal: "12.0" and "12.00 " read as 12
-RE_DECIMAL = re.compile(r"\.0*\s*$")
+from drf.values import FALSE_VALUES, INTEGER_SUFFIX, TRUE_VALUES, WEB_URL
+
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# The shape of what Django's URLValidator (behind DRF's URLField) can accept: a web scheme and a host.
-# Looser than Django's, so that a URL is never called invalid here that Django would take.
-WEB_URL = re.compile(r"^(?:https?|ftps?)://[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 DOCUMENT_URI = "urn:inventree-contract"
 
 
@@ -157,7 +151,7 @@ def _integer(value: Any, *, relation: bool = False) -> int:
     if relation and isinstance(value, float) and math.isfinite(value):
         return int(value)
     try:
-        return int(RE_DECIMAL.sub("", str(value)))
+        return int(INTEGER_SUFFIX.sub("", str(value)))
     except ValueError:
         raise Rejected("A valid integer is required.") from None
 

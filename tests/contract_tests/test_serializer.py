@@ -1,4 +1,4 @@
-"""contract_tests/checks/drf.py: values read the way Django REST Framework reads them."""
+"""contract_tests/checks/serializer.py: values read the way Django REST Framework reads them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.checks import drf
+from contract_tests.checks import serializer
 from spec import load_spec
 
 DOCUMENT = load_spec()
@@ -32,7 +32,7 @@ NEWS = {"$ref": "#/components/schemas/PatchedNewsFeedEntry"}
     ],
 )
 def test_values_drf_accepts(value: Any, field: dict[str, Any], stored: Any) -> None:
-    assert drf.to_internal_value(value, field) == stored
+    assert serializer.to_internal_value(value, field) == stored
 
 
 @pytest.mark.parametrize(
@@ -50,8 +50,8 @@ def test_values_drf_accepts(value: Any, field: dict[str, Any], stored: Any) -> N
     ],
 )
 def test_values_drf_refuses(value: Any, field: dict[str, Any]) -> None:
-    with pytest.raises(drf.Rejected):
-        drf.to_internal_value(value, field)
+    with pytest.raises(serializer.Rejected):
+        serializer.to_internal_value(value, field)
 
 
 @pytest.mark.parametrize(
@@ -70,25 +70,25 @@ def test_values_drf_refuses(value: Any, field: dict[str, Any]) -> None:
     ],
 )
 def test_whole_bodies(body: Any, partial: bool, accepted: bool) -> None:
-    assert drf.accepts(body, PROJECT_CODE, DOCUMENT, partial=partial, media_type="application/json") is accepted
+    assert serializer.accepts(body, PROJECT_CODE, DOCUMENT, partial=partial, media_type="application/json") is accepted
 
 
 def test_form_bodies_are_read_as_text() -> None:
     form = "application/x-www-form-urlencoded"
-    assert drf.accepts({"code": True}, PROJECT_CODE, DOCUMENT, partial=False, media_type=form)
-    assert drf.accepts(
+    assert serializer.accepts({"code": True}, PROJECT_CODE, DOCUMENT, partial=False, media_type=form)
+    assert serializer.accepts(
         {"name": "m", "machine_type": 1, "driver": ["a", "b"]}, MACHINE, DOCUMENT, partial=False, media_type=form
     )
 
 
 def test_dates_are_parsed_not_matched() -> None:
     json = "application/json"
-    assert drf.accepts({"published": "2024-01-02"}, NEWS, DOCUMENT, partial=True, media_type=json)
-    assert not drf.accepts({"published": "yesterday"}, NEWS, DOCUMENT, partial=True, media_type=json)
+    assert serializer.accepts({"published": "2024-01-02"}, NEWS, DOCUMENT, partial=True, media_type=json)
+    assert not serializer.accepts({"published": "yesterday"}, NEWS, DOCUMENT, partial=True, media_type=json)
 
 
 def test_properties_merge_single_allof_references() -> None:
-    fields = drf.properties({"$ref": "#/components/schemas/MachineSetting"}, DOCUMENT)
+    fields = serializer.properties({"$ref": "#/components/schemas/MachineSetting"}, DOCUMENT)
     assert fields["config_type"]["enum"] == ["M", "D"] and fields["config_type"]["readOnly"] is True
 
 
@@ -109,14 +109,14 @@ def test_properties_merge_single_allof_references() -> None:
     ],
 )
 def test_drf_error_bodies(body: Any, valid: bool) -> None:
-    validator = drf.validator({"$ref": "#/components/schemas/BadRequest"}, DOCUMENT)
+    validator = serializer.validator({"$ref": "#/components/schemas/BadRequest"}, DOCUMENT)
     assert validator.is_valid(body) is valid
 
 
 def test_a_nullable_integer_is_a_relation_read_by_its_pk() -> None:
     relation = {"type": "integer", "nullable": True}
-    assert drf.to_internal_value(5.7, relation) == 5  # Django's int() of the lookup value
-    with pytest.raises(drf.Rejected):
-        drf.to_internal_value(5.7, {"type": "integer"})
-    with pytest.raises(drf.Rejected):
-        drf.to_internal_value(True, relation)
+    assert serializer.to_internal_value(5.7, relation) == 5  # Django's int() of the lookup value
+    with pytest.raises(serializer.Rejected):
+        serializer.to_internal_value(5.7, {"type": "integer"})
+    with pytest.raises(serializer.Rejected):
+        serializer.to_internal_value(True, relation)

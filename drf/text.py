@@ -1,0 +1,58 @@
+"""How InvenTree cleans text before a serializer sees it (InvenTree/mixins.py `CleanMixin`).
+
+Every create and update of InvenTree's API views runs `clean_data` on the request: each string
+value loses its non-printable characters (`helpers.remove_non_printable_characters`), is stripped,
+and is refused if bleach finds HTML tags in it (`helpers.strip_html_tags`). Only then does DRF
+check `max_length` and blankness, so a value made only of control characters is blank, and a
+value of 51 characters with one of them fits a `maxLength: 50`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bleach
+
+# InvenTree/helpers.py remove_non_printable_characters: ASCII control characters (not the newline,
+# handled apart), then Unicode directional marks, then the newline unless the field keeps it.
+ASCII_CONTROL = re.compile("[\u0000-\u0009\u000b-\u001f\u007f-\u009f]")
+UNICODE_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e]")
+NEWLINE = re.compile("[\x0a]")
+HTML_TAGS_MESSAGE = "Remove HTML tags from this value"
+# bleach escapes these; strip_html_tags puts them back before comparing lengths.
+_UNESCAPED = {"&gt;": ">", "&lt;": "<", "&amp;": "&"}
+
+
+class HtmlTagsFound(ValueError):
+    """InvenTree refuses this text: `{"<field>": ["Remove HTML tags from this value"]}`."""
+
+    def __init__(self) -> None:
+        super().__init__(HTML_TAGS_MESSAGE)
+
+
+def remove_non_printable_characters(value: str, *, remove_newline: bool = True) -> str:
+    """InvenTree's `remove_non_printable_characters`, character for character."""
+    cleaned = ASCII_CONTROL.sub("", value)
+    cleaned = UNICODE_CONTROL.sub("", cleaned)
+    if remove_newline:
+        cleaned = NEWLINE.sub("", cleaned)
+    return cleaned
+
+
+def strip_html_tags(value: str) -> str:
+    """InvenTree's `strip_html_tags`: the stripped text, or HtmlTagsFound when bleach changes it."""
+    value = value.strip()
+    cleaned = str(bleach.clean(value, strip=True, tags=[], attributes=[]))
+    for escaped, character in _UNESCAPED.items():
+        cleaned = cleaned.replace(escaped, character)
+    if len(cleaned) != len(value):
+        raise HtmlTagsFound()
+    return cleaned
+
+
+def clean_string(value: str, *, remove_newline: bool = True) -> str:
+    """What InvenTree's CleanMixin hands the serializer for a string value (HtmlTagsFound if refused).
+
+    `remove_newline` is False only for notes fields (InvenTreeNotesField), which keep their lines.
+    """
+    return strip_html_tags(remove_non_printable_characters(value, remove_newline=remove_newline))

@@ -1,0 +1,44 @@
+"""drf/text.py: text cleaned exactly as InvenTree's CleanMixin cleans it before DRF validates."""
+
+from __future__ import annotations
+
+import pytest
+
+from drf.text import HTML_TAGS_MESSAGE, HtmlTagsFound, clean_string, remove_non_printable_characters
+
+
+@pytest.mark.parametrize(
+    "character",
+    [chr(c) for c in (*range(0x00, 0x0A), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+    + ["\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"],
+)
+def test_every_character_inventree_removes_is_removed(character: str) -> None:
+    assert remove_non_printable_characters(f"a{character}b") == "ab"
+
+
+@pytest.mark.parametrize("character", ["\u00a0", "\u2028", "\u200b", "\t ", "é", "\U0001f600"])
+def test_characters_inventree_keeps_are_kept(character: str) -> None:
+    # A tab is a control character, but the space after it stays: only the listed ranges go.
+    expected = character.replace("\t", "")
+    assert remove_non_printable_characters(f"a{character}b") == f"a{expected}b"
+
+
+def test_newlines_go_unless_the_field_keeps_them() -> None:
+    assert remove_non_printable_characters("a\nb") == "ab"
+    assert remove_non_printable_characters("a\nb", remove_newline=False) == "a\nb"
+
+
+def test_cleaning_strips_after_removing_so_control_characters_alone_are_blank() -> None:
+    assert clean_string(" \x01\x02 ") == ""
+    assert clean_string("\x01" + "x" * 50) == "x" * 50  # fits a maxLength of 50 once cleaned
+
+
+@pytest.mark.parametrize("value", ["<b>bold</b>", "<script>alert(1)</script>", "&amp;", "a<br>b"])
+def test_html_tags_are_refused_with_inventrees_message(value: str) -> None:
+    with pytest.raises(HtmlTagsFound, match=HTML_TAGS_MESSAGE):
+        clean_string(value)
+
+
+@pytest.mark.parametrize("value", ["a < b", "a > b", "fish & chips", "x&y"])
+def test_lone_angle_brackets_and_ampersands_pass(value: str) -> None:
+    assert clean_string(value) == value
