@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,7 +105,21 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+# Commands besides the default run: `python -m contract_tests <command> ...` hands the rest of the
+# arguments to the module's `main(argv) -> int`. Imported on use, so that each loads only what it needs.
+COMMANDS: dict[str, str] = {}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command (`python -m contract_tests COMMAND ...`), or the suite when no command is named."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in COMMANDS:
+        command = importlib.import_module(COMMANDS[arguments[0]])
+        return int(command.main(arguments[1:]))
+    return run_suite(arguments)
+
+
+def run_suite(argv: Sequence[str]) -> int:
     """Parse, run, print the report; expected errors are one line on stderr and exit 2."""
     args = parser().parse_args(argv)
     try:
