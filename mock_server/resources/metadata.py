@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mock_server.pipeline.context import Call, anyone, json_response
+from mock_server.pipeline.context import Call, Permission, anyone, json_response
 from mock_server.pipeline.preparation import options_operation_id
 from mock_server.resources.handlers import Registry
 from spec.loader import HTTP_METHODS
@@ -42,8 +42,16 @@ def register_options(registry: Registry, document: dict[str, Any]) -> None:
                 shown["actions"] = actions
             return json_response(shown)
 
-        # Connexion has already applied the path's security; the metadata itself is open to that caller.
-        registry.add(options_operation_id(path), view, anyone)
+        # DRF checks a view's permission classes for OPTIONS as for any method: a path whose view
+        # only staff may use (admin config, news, machines, ...) refuses a reader its metadata too.
+        registry.add(options_operation_id(path), view, _view_permission(permissions))
+
+
+def _view_permission(permissions: dict[str, Permission]) -> Permission:
+    """The permission of the path's view, asked for the OPTIONS call itself (GET's, else the first)."""
+    if not permissions:
+        return anyone
+    return permissions.get("GET") or next(iter(permissions.values()))
 
 
 def _allowed(call: Call, method: str, permissions: dict[str, Any]) -> bool:

@@ -19,7 +19,9 @@ from mock_server.resources.views import Model, ModelViews
 from mock_server.state.fixtures import TableSpec, component_record
 from mock_server.state.store import Record
 
-NOTES_IMAGES = TableSpec("notes_images", component_record("NotesImage", optional=("user",)))
+NOTES_IMAGES = TableSpec(
+    "notes_images", component_record("NotesImage", optional=("user",)), references={"user": "users"}
+)
 INVALID_IMAGE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 MEDIA_PREFIX = "/media/notes/"
 

@@ -160,10 +160,12 @@ def _add(store: Store, config: Record) -> Record | None:
 
 
 def _materialise_settings(store: Store, config: Record) -> None:
-    """Give every defined setting a stored row, holding its default until it is written.
+    """Give every defined setting a row, holding its default until it is written.
 
-    InvenTree creates a setting's row the first time the setting is read or written; creating them
-    up front gives each listed setting the integer `pk` the contract requires.
+    InvenTree creates a setting's row the first time the setting is read or written, and lists a
+    setting without a row with `"pk": null`; the contract requires an integer `pk`, so the mock
+    makes every row up front and marks those InvenTree would not have yet (`saved: False`), which
+    it lists after the saved ones, as InvenTree does.
     """
     for config_type in (MACHINE, DRIVER):
         for key, definition in definitions(store, config, config_type).items():
@@ -174,6 +176,7 @@ def _materialise_settings(store: Store, config: Record) -> None:
                         "config_type": config_type,
                         "key": key,
                         "value": stored_default(definition),
+                        "saved": False,
                     }
                 )
 
@@ -250,3 +253,4 @@ def _check_fixtures(store: Store) -> None:
                 f"{CONFIG_TYPE_NAMES[row['config_type']]} setting {row['key']!r}"
             )
         row.setdefault("value", "")
+        row["saved"] = True

@@ -129,6 +129,8 @@ MACHINE_SETTINGS = TableSpec(
             "config_type": {"enum": ["M", "D"]},
             "key": {"type": "string", "pattern": "^[A-Z0-9_]+$"},
             "value": STRING,
+            # Whether InvenTree would hold this row yet (read or written since the machine was made).
+            "saved": BOOLEAN,
         },
         ["machine", "config_type", "key"],
     ),
