@@ -78,6 +78,88 @@ SERIALIZER_FIELDS: dict[str, tuple[str, ...]] = {
     "PatchedMachineConfig": _MACHINE,
     "MachineSetting": _SETTING,
     "PatchedMachineSetting": _SETTING,
+    "Owner": ("pk", "owner_id", "name", "label"),
+    "LocatePlugin": ("plugin", "item", "location"),
+    "APISearchView": ("search", "search_regex", "search_whole", "limit", "offset"),
+    "VersionInformation": ("version", "date", "gh", "text", "latest"),
+}
+
+_NOTIFICATION_FACTS: dict[str, dict[str, Any]] = {
+    "user": {"type": "field", "filters": {}, "help_text": "User"},
+    "category": {"max_length": 250},
+    "name": {"max_length": 250},
+    "message": {"max_length": 250},
+    "read": {"default": False},
+}
+_NEWS_FACTS: dict[str, dict[str, Any]] = {
+    "published": {"max_length": 250},
+    "read": {"default": False, "help_text": "Was this news item read?"},
+}
+_MACHINE_FACTS: dict[str, dict[str, Any]] = {
+    "machine_type": {"label": "Machine Type", "max_length": 255},
+    "driver": {"max_length": 255},
+    "active": {"default": True},
+}
+_SETTING_FACTS: dict[str, dict[str, Any]] = {
+    "key": {"help_text": "Settings key", "max_length": 50},
+    "value": {"type": "field", "help_text": "Settings value", "max_length": 2000},
+    "config_type": {"max_length": 1, "choices": None},
+}
+_METADATA_FACTS: dict[str, dict[str, Any]] = {
+    "metadata": {
+        "type": "field",
+        "label": "Plugin Metadata",
+        "help_text": "JSON metadata field, for use by external plugins",
+    }
+}
+
+# What DRF's metadata says of a field that the contract cannot tell: attributes InvenTree's metadata
+# copies from the model field (`max_length`, `default`, `help_text`, the verbose name as `label`),
+# the extras of a related field (`filters`, `pk_field`), or a generic type. None removes one.
+FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
+    "ProjectCode": {"responsible": {"pk_field": "pk", "filters": {}}},
+    "PatchedProjectCode": {"responsible": {"pk_field": "pk", "filters": {}}},
+    "ContentType": {"app_label": {"max_length": 100}, "model": {"label": "python model class name", "max_length": 100}},
+    "NewsFeedEntry": _NEWS_FACTS,
+    "PatchedNewsFeedEntry": _NEWS_FACTS,
+    "NotificationMessage": _NOTIFICATION_FACTS,
+    "PatchedNotificationMessage": _NOTIFICATION_FACTS,
+    "NotesImage": {
+        "image": {"help_text": "Image file", "max_length": 100},
+        "user": {"type": "field", "filters": {}},
+    },
+    "MachineConfig": _MACHINE_FACTS,
+    "MachineConfigCreate": _MACHINE_FACTS,
+    "PatchedMachineConfig": _MACHINE_FACTS,
+    "MachineSetting": _SETTING_FACTS,
+    "PatchedMachineSetting": _SETTING_FACTS,
+    "Metadata": _METADATA_FACTS,
+    "PatchedMetadata": _METADATA_FACTS,
+    "ActionPlugin": {"data": {"child": {"type": "field", "required": True, "read_only": False}}},
+}
+
+_NOTIFICATION_COMPUTED = frozenset({"target", "source", "age", "age_human"})
+_MACHINE_COMPUTED = frozenset(
+    {
+        "initialized",
+        "status",
+        "status_model",
+        "status_text",
+        "machine_errors",
+        "is_driver_available",
+        "restart_required",
+    }
+)
+# SerializerMethodFields: DRF's metadata calls their type "field" and has no help text for them.
+COMPUTED_FIELDS: dict[str, frozenset[str]] = {
+    "NotificationMessage": _NOTIFICATION_COMPUTED,
+    "PatchedNotificationMessage": _NOTIFICATION_COMPUTED,
+    "ContentType": frozenset({"is_plugin"}),
+    "MachineConfig": _MACHINE_COMPUTED,
+    "MachineConfigCreate": _MACHINE_COMPUTED,
+    "PatchedMachineConfig": _MACHINE_COMPUTED,
+    "MachineSetting": frozenset({"choices"}),
+    "PatchedMachineSetting": frozenset({"choices"}),
 }
 
 # Body components of the views with InvenTree's CleanMixin (ListCreateAPI, RetrieveUpdateAPI,
