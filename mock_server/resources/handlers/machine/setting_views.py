@@ -10,7 +10,7 @@ from starlette.responses import Response
 from mock_server.pipeline.context import Call, json_response
 from mock_server.pipeline.errors import EndpointNotFound, NotFound
 from mock_server.resources.handlers.machine import registry
-from mock_server.resources.handlers.machine.tables import SETTINGS
+from mock_server.resources.handlers.machine.tables import SETTINGS, is_saved, mark_saved
 from mock_server.resources.handlers.machine.values import clean_value, show_setting
 from mock_server.resources.handlers.machine.views import loaded_machine
 from mock_server.state.store import Record
@@ -31,7 +31,7 @@ async def settings_list(call: Call) -> Response:
     for config_type in (registry.MACHINE, registry.DRIVER):
         defined = registry.definitions(call.store, config, config_type)
         rows = {row["key"]: row for row in registry.setting_rows(call.store, config["pk"], config_type)}
-        saved = sorted((key for key, row in rows.items() if row.get("saved", True)), key=str)
+        saved = sorted(key for key, row in rows.items() if is_saved(call.store, row["pk"]))
         unsaved = [key for key in defined if key in rows and key not in saved]
         shown.extend(show_setting(rows[key], defined[key]) for key in [*saved, *unsaved] if key in defined)
     return json_response(shown)
@@ -62,9 +62,8 @@ def _setting(call: Call) -> tuple[Record, Record, dict[str, Any]]:
                 "value": registry.stored_default(definition),
             }
         )
-    if not row.get("saved", True):
-        # `get_setting_object(..., create=True)`: reading a setting saves its row.
-        row = call.store[SETTINGS].update(row["pk"], {"saved": True})
+    # `get_setting_object(..., create=True)`: reading a setting saves its row.
+    mark_saved(call.store, row["pk"])
     return config, row, definition
 
 
