@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mock_server.resources.serializers import CLEANED
+from mock_server.resources.cleaning import CLEANED
 
 _PROJECT_CODE = ("pk", "code", "description", "responsible", "responsible_detail")
 _CUSTOM_UNIT = ("pk", "name", "symbol", "definition")

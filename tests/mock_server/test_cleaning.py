@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from mock_server.pipeline.errors import ValidationError
-from mock_server.resources.serializers import CLEANED, NOTES, clean
+from mock_server.resources.cleaning import CLEANED, NOTES
+from mock_server.resources.serializers import clean
 
 REFUSED = ["Remove HTML tags from this value"]
 SHIPPING = "0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01"
