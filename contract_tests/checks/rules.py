@@ -401,4 +401,5 @@ def _body_accepted_by_drf(case: Case[Any]) -> bool:
         partial=partial,
         media_type=media_type,
         clean_first=_operation_id(case) in serializer.CLEANED_OPERATIONS,
+        text_fields=serializer.TEXT_VALUE_FIELDS.get(_operation_id(case), frozenset()),
     )

@@ -89,6 +89,14 @@ def is_writable(schema: Mapping[str, Any]) -> bool:
     return not schema.get("readOnly", False)
 
 
+# InvenTree's SettingsValueField (common/serializers.py): any value is taken, as `str(value)`
+# ("" for null), whatever type the schema gives the field; the setting's own type judges it later.
+TEXT_VALUE_FIELDS = {
+    "machine_settings_update": frozenset({"value"}),
+    "machine_settings_partial_update": frozenset({"value"}),
+}
+
+
 def cleaned(body: Mapping[str, Any]) -> dict[str, Any]:
     """InvenTree's CleanMixin over a body: strings cleaned, objects too; HtmlTagsFound if refused."""
     return {key: _cleaned_value(value) for key, value in body.items()}
@@ -110,10 +118,12 @@ def accepts(
     partial: bool,
     media_type: str | None,
     clean_first: bool = False,
+    text_fields: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether DRF would accept `body` for a serializer described by `schema` (True = a 2xx is legitimate).
 
-    `clean_first`: the view cleans the body first (CleanMixin, `CLEANED_OPERATIONS`).
+    `clean_first`: the view cleans the body first (CleanMixin, `CLEANED_OPERATIONS`); `text_fields`
+    take any value as its text (`TEXT_VALUE_FIELDS`).
     """
     form = media_type in FORM_MEDIA_TYPES
     if form and isinstance(body, Mapping):
@@ -137,6 +147,9 @@ def accepts(
             field = fields.get(name)
             if field is None or not is_writable(field):
                 continue  # DRF ignores unknown and read-only fields
+            if name in text_fields:
+                coerced[name] = "" if value is None else str(value)
+                continue
             coerced[name] = to_internal_value(value, field)
     except Rejected:
         return False
