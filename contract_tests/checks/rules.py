@@ -32,6 +32,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import EnsureResourceAvailability, RejectedPositiveData
 
 from contract_tests.checks import serializer
+from drf.text import HTML_TAGS_MESSAGE, HtmlTagsFound, clean_string
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
@@ -49,8 +50,20 @@ def _sent(case: Case[Any], name: str) -> Any:
 
 
 def _sent_blank(case: Case[Any], name: str) -> bool:
+    """Blank as the view sees it: after CleanMixin, a value of control characters only is blank too."""
     value = _sent(case, name)
-    return isinstance(value, str) and not value.strip()
+    if not isinstance(value, str):
+        return False
+    if _operation_id(case) in serializer.CLEANED_OPERATIONS:
+        try:
+            value = clean_string(value)
+        except HtmlTagsFound:
+            return False
+    return not value.strip()
+
+
+def _operation_id(case: Case[Any]) -> str:
+    return str(case.operation.definition.raw.get("operationId", ""))
 
 
 def _sent_with_nul(case: Case[Any], name: str) -> bool:
@@ -121,6 +134,14 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
         frozenset({"*"}),
         re.compile(r"^This field may not be blank\.$"),
         _sent_blank,
+    ),
+    BusinessRule(
+        "no-html-tags",
+        "InvenTree's CleanMixin refuses text holding HTML tags ('Remove HTML tags from this value'), "
+        "naming the first field (or nested key) that holds some; the schema takes any string",
+        serializer.CLEANED_OPERATIONS,
+        frozenset({"*"}),
+        re.compile(rf"^{re.escape(HTML_TAGS_MESSAGE)}$"),
     ),
     BusinessRule(
         "no-null-characters",
@@ -208,7 +229,10 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
         "a bulk delete needs `items` or `filters` that match something; the schema documents no body",
         _ops("news_destroy", "notifications_destroy", "error_report_destroy"),
         frozenset({"non_field_errors", "items", "filters"}),
-        re.compile(r"must be provided for bulk deletion|No items found to delete|must be supplied as a"),
+        re.compile(
+            r"must be provided for bulk deletion|No items found to delete|must be supplied as a"
+            r"|Invalid items list provided|Invalid filters provided"
+        ),
     ),
     BusinessRule(
         "locate-plugin",
@@ -233,6 +257,10 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
 
 DRF_COERCION = "drf-coercion"
 IGNORED_QUERY = "ignored-query-parameter"
+UNVALIDATED_BODY = "unvalidated-body"
+# Views that read `request.data` themselves and never validate it against their serializer
+# (plugin/base/action/api.py ActionPluginView, InvenTree/api.py APISearchView).
+UNVALIDATED_OPERATIONS = frozenset({"action_create", "search_create"})
 MACHINE_NOT_REGISTERED = "machine-not-registered"
 # A machine whose type or driver is not installed is stored, but the machine registry never loads it;
 # its restart and settings then answer 404 "Machine '<pk>' not found" (InvenTree's machine `get_machine`).
@@ -260,6 +288,10 @@ def reasons() -> dict[str, str]:
     found = {rule.name: rule.reason for rule in BUSINESS_RULES}
     found[DRF_COERCION] = "DRF reads the value leniently (a number as text, '1' as true) or ignores the field"
     found[IGNORED_QUERY] = "InvenTree ignores a query parameter it cannot use (a non-integer limit, an unknown filter)"
+    found[UNVALIDATED_BODY] = (
+        "the action and search views read their body without validating it: a missing action is a 200 "
+        '{"error": "No action specified"}, a search passes its values on to each model\'s list'
+    )
     found[MACHINE_NOT_REGISTERED] = (
         "a machine of a type or driver that is not installed is stored but not loaded: its restart and "
         "settings answer 404 \"Machine '<pk>' not found\""
@@ -347,6 +379,8 @@ def _explain_acceptance(case: Case[Any]) -> str | None:
         return None
     if negative <= {ParameterLocation.QUERY}:
         return IGNORED_QUERY
+    if _operation_id(case) in UNVALIDATED_OPERATIONS:
+        return UNVALIDATED_BODY
     if negative <= {ParameterLocation.QUERY, ParameterLocation.BODY} and _body_accepted_by_drf(case):
         return DRF_COERCION
     return None
@@ -360,4 +394,12 @@ def _body_accepted_by_drf(case: Case[Any]) -> bool:
     if schema is None:
         return False
     partial = operation.method.upper() == "PATCH"
-    return serializer.accepts(case.body, schema, operation.schema.raw_schema, partial=partial, media_type=media_type)
+    return serializer.accepts(
+        case.body,
+        schema,
+        operation.schema.raw_schema,
+        partial=partial,
+        media_type=media_type,
+        clean_first=_operation_id(case) in serializer.CLEANED_OPERATIONS,
+        text_fields=serializer.TEXT_VALUE_FIELDS.get(_operation_id(case), frozenset()),
+    )

@@ -21,9 +21,28 @@ from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from drf.text import HtmlTagsFound, clean_string
 from drf.values import FALSE_VALUES, INTEGER_SUFFIX, TRUE_VALUES, WEB_URL
 
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The operations of InvenTree's views with CleanMixin (ListCreateAPI, RetrieveUpdateAPI,
+# RetrieveUpdateDestroyAPI, InvenTree/mixins.py): every string of the body is cleaned (drf.text)
+# before the serializer sees it.
+CLEANED_OPERATIONS = frozenset(
+    f"{prefix}_{write}"
+    for prefix, writes in (
+        ("project_code", ("create", "update", "partial_update")),
+        ("project_code_metadata", ("update", "partial_update")),
+        ("units", ("create", "update", "partial_update")),
+        ("news", ("update", "partial_update")),
+        ("notifications", ("update", "partial_update")),
+        ("error_report", ("update", "partial_update")),
+        ("notes_image_upload", ("create",)),
+        ("machine", ("create", "update", "partial_update")),
+        ("machine_settings", ("update", "partial_update")),
+    )
+    for write in writes
+)
 DOCUMENT_URI = "urn:inventree-contract"
 
 
@@ -70,19 +89,67 @@ def is_writable(schema: Mapping[str, Any]) -> bool:
     return not schema.get("readOnly", False)
 
 
-def accepts(body: Any, schema: Any, document: Mapping[str, Any], *, partial: bool, media_type: str | None) -> bool:
-    """Whether DRF would accept `body` for a serializer described by `schema` (True = a 2xx is legitimate)."""
-    if media_type in FORM_MEDIA_TYPES and isinstance(body, Mapping):
+# InvenTree's SettingsValueField (common/serializers.py): any value is taken, as `str(value)`
+# ("" for null), whatever type the schema gives the field; the setting's own type judges it later.
+TEXT_VALUE_FIELDS = {
+    "machine_settings_update": frozenset({"value"}),
+    "machine_settings_partial_update": frozenset({"value"}),
+}
+
+
+def cleaned(body: Mapping[str, Any]) -> dict[str, Any]:
+    """InvenTree's CleanMixin over a body: strings cleaned, objects too; HtmlTagsFound if refused."""
+    return {key: _cleaned_value(value) for key, value in body.items()}
+
+
+def _cleaned_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_string(value)
+    if isinstance(value, Mapping):
+        return cleaned(value)
+    return value
+
+
+def accepts(
+    body: Any,
+    schema: Any,
+    document: Mapping[str, Any],
+    *,
+    partial: bool,
+    media_type: str | None,
+    clean_first: bool = False,
+    text_fields: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether DRF would accept `body` for a serializer described by `schema` (True = a 2xx is legitimate).
+
+    `clean_first`: the view cleans the body first (CleanMixin, `CLEANED_OPERATIONS`); `text_fields`
+    take any value as its text (`TEXT_VALUE_FIELDS`).
+    """
+    form = media_type in FORM_MEDIA_TYPES
+    if form and isinstance(body, Mapping):
         body = {key: form_value(value) for key, value in body.items() if value is not None}
     if not isinstance(body, Mapping):
         return False
+    if clean_first:
+        try:
+            body = cleaned(body)
+        except HtmlTagsFound:
+            return False
     fields = properties(schema, document)
     coerced: dict[str, Any] = {}
+    if form and not partial:
+        # An unticked HTML checkbox is not sent: DRF reads a missing boolean of a form as False.
+        coerced = {
+            name: False for name, field in fields.items() if field.get("type") == "boolean" and is_writable(field)
+        }
     try:
         for name, value in body.items():
             field = fields.get(name)
             if field is None or not is_writable(field):
                 continue  # DRF ignores unknown and read-only fields
+            if name in text_fields:
+                coerced[name] = "" if value is None else str(value)
+                continue
             coerced[name] = to_internal_value(value, field)
     except Rejected:
         return False

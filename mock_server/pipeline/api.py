@@ -17,7 +17,6 @@ then the body.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from typing import Any
 
@@ -49,6 +48,7 @@ from mock_server.pipeline.routes import PathIndex
 from mock_server.pipeline.routing import IndexedRoutingMiddleware
 from mock_server.pipeline.validation import VALIDATOR_MAP, BodyValidationMiddleware
 from mock_server.resources.handlers import Registry
+from mock_server.resources.rendering import render_json
 from mock_server.state.store import Store
 from spec import operations
 
@@ -186,11 +186,10 @@ class ErrorRenderer:
 
 
 def _response(error: APIError, status: int | None = None) -> ConnexionResponse:
-    body = json.dumps(error.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return ConnexionResponse(
         status_code=status or error.status_code,
         mimetype="application/json",
         content_type="application/json",
-        body=body,
+        body=render_json(error.body),
         headers=error.headers,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -14,6 +13,7 @@ from starlette.types import Scope
 
 from mock_server.pipeline.auth import Identity, identity_of
 from mock_server.pipeline.bodies import Body
+from mock_server.resources.rendering import render_json
 from mock_server.settings import Settings
 from mock_server.state.store import Store
 
@@ -93,8 +93,7 @@ class Call:
 
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     """JSON as DRF renders it: compact separators, UTF-8, no ASCII escaping."""
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    return Response(content, status_code=status, headers=dict(headers or {}), media_type="application/json")
+    return Response(render_json(body), status_code=status, headers=dict(headers or {}), media_type="application/json")
 
 
 def no_content() -> Response:

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from mock_server.resources.declarations import declare
 from spec.loader import HTTP_METHODS
 
 EXTRA_OPERATIONS = Path(__file__).resolve().parent / "extra_operations.yaml"
@@ -50,6 +51,7 @@ def prepare(document: dict[str, Any]) -> dict[str, Any]:
         schemas[component]["properties"][prop]["x-mock-file"] = True
     for component, prop in TEXT_VALUES:
         schemas[component]["properties"][prop]["x-mock-text"] = True
+    declare(schemas)
     for path, item in prepared["paths"].items():
         if path.startswith(UUID_ID_PATHS):
             for operation in item.values():

@@ -13,9 +13,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mock_server.pipeline.context import Call, anyone, json_response
+from mock_server.pipeline.context import Call, Permission, View, anyone, json_response
+from mock_server.pipeline.errors import APIError
 from mock_server.pipeline.preparation import options_operation_id
+from mock_server.resources.declarations import COMPUTED_FIELDS, FIELD_FACTS
 from mock_server.resources.handlers import Registry
+from mock_server.resources.view_facts import VIEWS, ViewFacts
 from spec.loader import HTTP_METHODS
 
 PARSES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
@@ -26,24 +29,80 @@ def register_options(registry: Registry, document: dict[str, Any]) -> None:
     """An OPTIONS view for every path of the prepared contract."""
     schemas = document["components"]["schemas"]
     for path, item in document["paths"].items():
-        metadata = endpoint_metadata(path, item, schemas)
+        facts = VIEWS.get(path) or _derived_facts(path, item)
+        base, described = endpoint_metadata(path, item, schemas, facts)
         permissions = {
             m.upper(): registry.permissions[item[m]["operationId"]]
             for m in HTTP_METHODS
             if m in item and m != "options" and item[m]["operationId"] in registry.permissions
         }
+        # InvenTree's determine_actions asks the view for its object before it lists PUT: a missing
+        # object, or one the caller may not see, leaves PUT out (InvenTree/metadata.py).
+        object_view = registry.views.get(item["get"]["operationId"]) if "put" in item and "get" in item else None
+        deletes = facts.model is not None and "delete" in item
 
-        async def view(call: Call, metadata: dict[str, Any] = metadata, permissions: Any = permissions) -> Response:
-            # DRF lists an action only when the caller would be allowed to perform it.
-            shown = dict(metadata)
-            actions = {m: fields for m, fields in metadata.get("actions", {}).items() if _allowed(call, m, permissions)}
-            shown.pop("actions", None)
-            if actions:
-                shown["actions"] = actions
+        view = OptionsView(base, described, facts, permissions, object_view, deletes=deletes)
+        # DRF checks a view's permission classes for OPTIONS as for any method: a path whose view
+        # only staff may use (admin config, news, machines, ...) refuses a reader its metadata too.
+        registry.add(options_operation_id(path), view, _view_permission(permissions))
+
+
+class OptionsView:
+    """OPTIONS on one path: the view's metadata, with the actions this caller may perform."""
+
+    def __init__(
+        self,
+        base: dict[str, Any],
+        described: dict[str, Any],
+        facts: ViewFacts,
+        permissions: dict[str, Permission],
+        object_view: View | None,
+        *,
+        deletes: bool,
+    ) -> None:
+        self.base = base
+        self.described = described
+        self.facts = facts
+        self.permissions = permissions
+        self.object_view = object_view
+        self.deletes = deletes
+
+    async def __call__(self, call: Call) -> Response:
+        shown = dict(self.base)
+        if not self.facts.serializer:
             return json_response(shown)
+        # DRF lists an action only when the caller would be allowed to perform it.
+        actions: dict[str, Any] = {}
+        for method, fields in self.described.items():
+            if not _allowed(call, method, self.permissions):
+                continue
+            if method == "PUT" and self.object_view is not None and not await _object_found(self.object_view, call):
+                continue
+            actions[method] = fields
+        if self.deletes:
+            # InvenTree adds DELETE by the user's role on the table alone, which the mock's users
+            # all pass: superusers, and tables no role guards (InvenTree/metadata.py).
+            actions["DELETE"] = {}
+        if actions or self.facts.model:
+            shown["actions"] = actions
+        if self.facts.model:
+            shown["model"] = self.facts.model
+        return json_response(shown)
 
-        # Connexion has already applied the path's security; the metadata itself is open to that caller.
-        registry.add(options_operation_id(path), view, anyone)
+
+async def _object_found(object_view: View, call: Call) -> bool:
+    try:
+        await object_view(call)
+    except APIError:
+        return False
+    return True
+
+
+def _view_permission(permissions: dict[str, Permission]) -> Permission:
+    """The permission of the path's view, asked for the OPTIONS call itself (GET's, else the first)."""
+    if not permissions:
+        return anyone
+    return permissions.get("GET") or next(iter(permissions.values()))
 
 
 def _allowed(call: Call, method: str, permissions: dict[str, Any]) -> bool:
@@ -55,46 +114,61 @@ def _allowed(call: Call, method: str, permissions: dict[str, Any]) -> bool:
     return bool(permission(as_method))
 
 
-def endpoint_metadata(path: str, item: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
-    operations = {m.upper(): item[m] for m in HTTP_METHODS if m in item and m != "options"}
-    first = next(iter(operations.values()))
-    is_detail = path.rstrip("/").endswith("}")
+def _derived_facts(path: str, item: dict[str, Any]) -> ViewFacts:
+    """A view InvenTree does not have (the mock's extra operations): named after its path."""
+    first = next(item[m] for m in HTTP_METHODS if m in item and m != "options")
     tag = (first.get("tags") or [path.strip("/").split("/")[-1]])[0]
-    metadata: dict[str, Any] = {
-        "name": " ".join(word.capitalize() for word in tag.replace("_", "-").split("-"))
-        + (" Detail" if is_detail else " List"),
-        "description": first.get("description", ""),
+    suffix = " Detail" if path.rstrip("/").endswith("}") else " List"
+    name = " ".join(word.capitalize() for word in tag.replace("_", "-").split("-")) + suffix
+    return ViewFacts(name, first.get("description", ""))
+
+
+def endpoint_metadata(
+    path: str, item: dict[str, Any], schemas: dict[str, Any], facts: ViewFacts
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The metadata every caller gets, and the fields of each action (GET first, as InvenTree lists them)."""
+    operations = {m.upper(): item[m] for m in HTTP_METHODS if m in item and m != "options"}
+    base: dict[str, Any] = {
+        "name": facts.name,
+        "description": facts.description,
         "renders": ["application/json"],
         "parses": PARSES,
     }
-    actions: dict[str, Any] = {}
+    described: dict[str, Any] = {}
+    if "GET" in operations:
+        if facts.fieldless:
+            described["GET"] = {}
+        else:
+            component = facts.get_component
+            schema = schemas[component] if component else None
+            if schema is None:
+                schema, component = _response_schema(operations["GET"], schemas)
+            if schema:
+                described["GET"] = fields_info(schema, schemas, component)
     write_method = "PUT" if "PUT" in operations else "POST" if "POST" in operations else None
     if write_method:
-        schema = _body_schema(operations[write_method], schemas)
+        schema, component = _body_schema(operations[write_method], schemas)
         if schema:
-            actions[write_method] = fields_info(schema, schemas)
-    if "GET" in operations:
-        schema = _response_schema(operations["GET"], schemas)
-        if schema:
-            actions["GET"] = fields_info(schema, schemas)
-    if actions:
-        metadata["actions"] = actions
-    return metadata
+            described[write_method] = fields_info(schema, schemas, component)
+    return base, described
 
 
-def _body_schema(operation: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any] | None:
+Resolved = tuple[dict[str, Any] | None, str | None]
+
+
+def _body_schema(operation: dict[str, Any], schemas: dict[str, Any]) -> Resolved:
     content: dict[str, Any] = operation.get("requestBody", {}).get("content", {})
     media: dict[str, Any] = next(iter(content.values()), {})
     schema = media.get("schema")
-    return _resolve(schema, schemas) if schema else None
+    return _resolve(schema, schemas) if schema else (None, None)
 
 
-def _response_schema(operation: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any] | None:
+def _response_schema(operation: dict[str, Any], schemas: dict[str, Any]) -> Resolved:
     for status in ("200", "201"):
         content = operation.get("responses", {}).get(status, {}).get("content", {})
-        schema = content.get("application/json", {}).get("schema")
-        if schema:
-            schema = _resolve(schema, schemas)
+        found = content.get("application/json", {}).get("schema")
+        if found:
+            schema, component = _resolve(found, schemas)
             # A list answers items: describe one item, as DRF does for list views.
             for variant in schema.get("oneOf", []):
                 if variant.get("type") == "array":
@@ -104,56 +178,72 @@ def _response_schema(operation: dict[str, Any], schemas: dict[str, Any]) -> dict
             results = schema.get("properties", {}).get("results")
             if results and set(schema["properties"]) >= {"count", "results"}:
                 return _resolve(results["items"], schemas)
-            return schema
-    return None
+            return schema, component
+    return None, None
 
 
-def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    component = None
     while "$ref" in schema:
-        schema = schemas[schema["$ref"].split("/")[-1]]
-    return schema
+        component = schema["$ref"].split("/")[-1]
+        schema = schemas[component]
+    return schema, component
 
 
-def fields_info(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+def fields_info(schema: dict[str, Any], schemas: dict[str, Any], component: str | None = None) -> dict[str, Any]:
     required = set(schema.get("required", []))
+    facts = FIELD_FACTS.get(component or "", {})
+    computed = COMPUTED_FIELDS.get(component or "", frozenset())
     return {
-        name: field_info(name, prop, name in required, schemas) for name, prop in schema.get("properties", {}).items()
+        name: field_info(name, prop, name in required, schemas, facts=facts.get(name, {}), computed=name in computed)
+        for name, prop in schema.get("properties", {}).items()
     }
 
 
-def field_info(name: str, prop: dict[str, Any], required: bool, schemas: dict[str, Any]) -> dict[str, Any]:
+def field_info(
+    name: str,
+    prop: dict[str, Any],
+    required: bool,
+    schemas: dict[str, Any],
+    *,
+    facts: dict[str, Any] | None = None,
+    computed: bool = False,
+) -> dict[str, Any]:
+    """DRF's SimpleMetadata for one field, with InvenTree's additions (InvenTree/metadata.py).
+
+    DRF never reports `allow_null`, and `min_value`/`max_value` only from the serializer field,
+    which the contract's bounds (taken from the model) do not tell apart: neither is given.
+    """
     read_only = bool(prop.get("readOnly"))
     target = prop
     if "allOf" in prop:
-        target = _resolve(prop["allOf"][0], schemas)
+        target, _ = _resolve(prop["allOf"][0], schemas)
     elif "$ref" in prop:
-        target = _resolve(prop, schemas)
+        target, _ = _resolve(prop, schemas)
     info: dict[str, Any] = {
-        "type": _field_type(prop, target),
+        "type": "field" if computed else _field_type(prop, target),
         "required": required and not read_only,
         "read_only": read_only,
         "label": prop.get("title") or name.replace("_", " ").capitalize(),
     }
-    if prop.get("description"):
+    if prop.get("description") and not computed:
         info["help_text"] = prop["description"]
-    for key, drf_key in (
-        ("maxLength", "max_length"),
-        ("minLength", "min_length"),
-        ("maximum", "max_value"),
-        ("minimum", "min_value"),
-    ):
+    for key, drf_key in (("maxLength", "max_length"), ("minLength", "min_length")):
         if key in prop:
             info[drf_key] = prop[key]
     if "default" in prop:
         info["default"] = prop["default"]
-    if "enum" in target:
+    if "enum" in target and not computed:
         info["choices"] = [{"value": v, "display_name": str(v)} for v in target["enum"]]
     if prop.get("x-mock-relation") in RELATED_MODELS:
         info["model"], info["api_url"] = RELATED_MODELS[prop["x-mock-relation"]]
     if info["type"] == "nested object" and target.get("properties"):
         info["children"] = fields_info(target, schemas)
-    if prop.get("nullable") or target.get("nullable"):
-        info["allow_null"] = True
+    for key, value in (facts or {}).items():
+        if value is None:
+            info.pop(key, None)
+        else:
+            info[key] = value
     return info
 
 

@@ -21,11 +21,13 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from drf.values import FALSE_VALUES, INTEGER_SUFFIX, NULL_VALUES, TRUE_VALUES, WEB_URL
 from mock_server.pipeline.bodies import FormFields, UploadedFile
 from mock_server.pipeline.errors import ValidationError
+from mock_server.resources.cleaning import CLEANED, NOTES, clean_mixin
 
 RelationCheck = Callable[[str, int], bool]
 MISSING = object()
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+
 DATETIME_HELP = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 
 
@@ -54,6 +56,9 @@ def clean(
     if not isinstance(data, Mapping):
         raise ValidationError({"non_field_errors": [_not_a_dict(data)]})
     properties = writable_properties(schema)
+    if schema.get(CLEANED):
+        notes = frozenset(name for name, prop in properties.items() if prop.get(NOTES))
+        data = clean_mixin(data, notes_fields=notes, is_form=is_form)
     required = {name for name in schema.get("required", []) if name in properties}
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}

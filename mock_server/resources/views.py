@@ -14,8 +14,9 @@ from starlette.responses import Response
 
 from mock_server.pipeline.bodies import Body, parse_body
 from mock_server.pipeline.context import Call, json_response, no_content
-from mock_server.pipeline.errors import EndpointNotFound, NotFound, ValidationError
+from mock_server.pipeline.errors import APIError, EndpointNotFound, NotFound, PermissionDenied, ValidationError
 from mock_server.resources.listing import ListCache, ListOptions, page_body, paginate, select, selection_key
+from mock_server.resources.lookups import InvalidLookup, field_examples, key_values, matcher
 from mock_server.state.store import Record, Table
 
 Serializer = Callable[[Record, Call], dict[str, Any]]
@@ -44,7 +45,9 @@ class Model:
     labels: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Business rules beyond the schema: receive cleaned data and the current record (None on create).
     validate: Validator | None = None
-    # Restrict every query to some records (notifications belong to one user), and stamp new ones.
+    # Restrict lists and bulk deletes to some records (notifications belong to one user) and stamp
+    # new ones; a detail outside the scope exists but is refused (InvenTree's object permission,
+    # e.g. UserSettingsPermissions: 403, not 404).
     scope: Scoper | None = None
     # How a path id becomes a key; ValueError when the id has the wrong form (a 404 like an unknown path).
     parse_key: Callable[[Any], Any] = int
@@ -80,7 +83,7 @@ class ModelViews:
         if self.model.scope is not None:
             conditions = self.model.scope(call)
             if any(record.get(k) != v for k, v in conditions.items()):
-                raise NotFound()
+                raise PermissionDenied()
         return record
 
     def show(self, record: Record, call: Call) -> dict[str, Any]:
@@ -128,19 +131,30 @@ class ModelViews:
         return no_content()
 
     async def bulk_destroy(self, call: Call) -> Response:
-        """InvenTree's BulkDeleteMixin: `items` (primary keys) and/or `filters` (field values)."""
+        """InvenTree's BulkDeleteMixin: `items` (primary keys) and/or `filters` (Django lookups).
+
+        Its refusals after the arguments are checked are plain messages, not lists
+        (`ValidationError({"non_field_errors": _("...")})`, InvenTree/api.py), and so are they here.
+        """
         body = await parse_body(call.raw_body, call.headers, max_depth=call.settings.max_json_depth)
         items, filters = _bulk_arguments(body)
         with call.store.lock:
             table = self.table(call)
             doomed = self.records(call)
             if items:
-                wanted = {_as_key(i) for i in items}
+                try:
+                    wanted = key_values(items)
+                except InvalidLookup:
+                    raise _refused("Invalid items list provided") from None
                 doomed = [r for r in doomed if r[table.key] in wanted]
             if filters:
-                doomed = [r for r in doomed if all(_field_matches(r, k, v) for k, v in filters.items())]
+                try:
+                    matches = matcher(filters, field_examples(table), table.key)
+                except InvalidLookup:
+                    raise _refused("Invalid filters provided") from None
+                doomed = [r for r in doomed if matches(r)]
             if not doomed:
-                raise ValidationError({"non_field_errors": ["No items found to delete"]})
+                raise _refused("No items found to delete")
             for record in doomed:
                 table.delete(record[table.key])
         return no_content()
@@ -164,6 +178,11 @@ class ModelViews:
         return bool(table.keys_where(field, value) - {own})
 
 
+def _refused(message: str) -> APIError:
+    """A 400 whose message is a string, not a list, as DRF renders `ValidationError({key: "text"})`."""
+    return APIError({"non_field_errors": message})
+
+
 def _bulk_arguments(body: Body) -> tuple[list[Any] | None, dict[str, Any] | None]:
     if body.is_form:
         items: Any = body.get_list("items") or None
@@ -180,21 +199,3 @@ def _bulk_arguments(body: Body) -> tuple[list[Any] | None, dict[str, Any] | None
     if filters and not isinstance(filters, dict):
         raise ValidationError({"filters": ["'filters' must be supplied as a dict object"]})
     return items, filters
-
-
-def _as_key(value: Any) -> Any:
-    if isinstance(value, bool):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None  # an id of the wrong type matches nothing
-
-
-def _field_matches(record: Record, field: str, value: Any) -> bool:
-    if field not in record:
-        return False  # a filter on an unknown field matches nothing
-    stored = record[field]
-    if isinstance(stored, bool) or isinstance(value, bool):
-        return str(stored).lower() == str(value).lower()
-    return str(stored) == str(value)

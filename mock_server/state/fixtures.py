@@ -35,6 +35,8 @@ class TableSpec:
     schema: SchemaSource
     key: str = "pk"
     auto_key: bool = True
+    # field -> table whose keys its value (or each value of a list) must be, as a foreign key would.
+    references: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def table(self) -> Table:
         return Table(self.name, key=self.key, auto_key=self.auto_key)
@@ -77,6 +79,7 @@ def load_fixtures(folder: Path, specs: Iterable[TableSpec], document: Mapping[st
     """Read and validate `<folder>/<table>.yaml` for every table; a missing file is an empty table."""
     if not folder.is_dir():
         raise FixtureError(f"fixtures folder {folder} does not exist; pass --fixtures DIR with one YAML file per table")
+    specs = list(specs)
     registry: Registry = Registry().with_resource(
         CONTRACT_URI, Resource.from_contents(dict(document), default_specification=DRAFT4)
     )
@@ -102,7 +105,26 @@ def load_fixtures(folder: Path, specs: Iterable[TableSpec], document: Mapping[st
                 raise FixtureError(f"{label}: field '{spec.key}': duplicate {spec.key} {key!r}")
             keys.add(key)
         loaded[spec.name] = records
+    _check_references(folder, specs, loaded)
     return loaded
+
+
+def _check_references(folder: Path, specs: list[TableSpec], loaded: Mapping[str, list[Record]]) -> None:
+    """Refuse a record that points at a record no fixture holds, as a database's foreign key would."""
+    key_fields = {spec.name: spec.key for spec in specs}
+    for spec in specs:
+        for field, target in spec.references.items():
+            keys = {record.get(key_fields[target]) for record in loaded.get(target, [])}
+            for index, record in enumerate(loaded[spec.name], start=1):
+                values = record.get(field)
+                for value in values if isinstance(values, list) else [values]:
+                    if value is not None and value not in keys:
+                        label = f"{folder / spec.name}.yaml: record {index}" + (
+                            f" ({spec.key} {record[spec.key]!r})" if spec.key in record else ""
+                        )
+                        raise FixtureError(
+                            f"{label}: field '{field}': no record with {key_fields[target]} {value!r} in {target}.yaml"
+                        )
 
 
 # libyaml's loader when PyYAML has it (ten times faster on large fixtures), the pure one otherwise.

@@ -70,6 +70,9 @@ def passes(check: Any, ctx: Any, response: Any, request: Any) -> None:
         (401, {"detail": "Invalid token."}, True),
         (400, {"code": ["This field may not be blank."]}, True),
         (400, {"detail": "JSON parse error - Expecting value"}, True),
+        # InvenTree's bulk deletes and search put one message under its key, not in a list.
+        (400, {"non_field_errors": "No items found to delete"}, True),
+        (400, {"search": "Search term must be provided"}, True),
         (404, {"error": "not found"}, False),
         (400, {"code": "This field may not be blank."}, False),
         (403, ["forbidden"], False),

@@ -94,8 +94,10 @@ def test_wrong_types_name_the_field(admin: httpx.Client) -> None:
 
 
 def test_characters_that_cannot_be_stored(admin: httpx.Client) -> None:
-    null = admin.post("/api/project-code/", json={"code": "A\x00B"})
-    assert null.json() == {"code": ["Null characters are not allowed."]}
+    # CleanMixin removes a NUL before the serializer sees it; a view without it refuses the NUL.
+    assert admin.post("/api/project-code/", json={"code": "A\x00B"}).json()["code"] == "AB"
+    null = admin.post("/api/email/generate/", json={"email": "a\x00@b.c"})
+    assert null.json() == {"email": ["Null characters are not allowed."]}
     surrogate = admin.post(
         "/api/project-code/", content=b'{"code": "\\ud800"}', headers={"Content-Type": "application/json"}
     )

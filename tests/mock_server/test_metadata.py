@@ -28,7 +28,7 @@ def test_list_metadata_describes_the_create_fields(admin: httpx.Client) -> None:
 
 def test_detail_metadata_offers_put(admin: httpx.Client) -> None:
     actions = admin.options("/api/units/1/").json()["actions"]
-    assert set(actions) == {"PUT", "GET"}
+    assert set(actions) == {"PUT", "GET", "DELETE"}
     assert actions["PUT"]["definition"]["max_length"] == 50
 
 

@@ -7,10 +7,15 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given, settings
+import schemathesis
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
+from schemathesis.generation import GenerationMode
+from starlette.types import ASGIApp
 
-from tests.plugins.live_server import LiveServer
+from spec import load_spec, operations
+from tests.plugins.live_server import ADMIN_TOKEN, LiveServer
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
@@ -78,3 +83,56 @@ def test_arbitrary_bytes(live_server: LiveServer, content_type: str) -> None:
                 live_server.reset()
 
         check()
+
+
+# Schemathesis over every operation of the contract: schema-valid and schema-violating requests
+# (bodies, parameters, media types), as the staff user, against the mock in process.
+FUZZ_EXAMPLES = 3
+# The long hunt (`pytest -m slow`): many more requests per operation, still derandomized.
+SLOW_FUZZ_EXAMPLES = 60
+OPERATIONS = [(method, path) for method, path, _ in operations(load_spec())]
+
+
+@pytest.fixture(scope="module")
+def contract_schema(machine_app: ASGIApp) -> Any:
+    config = SchemathesisConfig.from_dict(
+        {
+            "headers": {"Authorization": f"Token {ADMIN_TOKEN}"},
+            "generation": {"deterministic": True, "database": "none"},
+        }
+    )
+    schema = schemathesis.openapi.from_dict(load_spec(), config=config)
+    schema.app = machine_app
+    return schema
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_no_generated_request_reaches_a_server_error(contract_schema: Any, method: str, path: str) -> None:
+    fuzz(contract_schema, method, path, FUZZ_EXAMPLES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("method", "path"), OPERATIONS)
+def test_no_generated_request_reaches_a_server_error_long(contract_schema: Any, method: str, path: str) -> None:
+    fuzz(contract_schema, method, path, SLOW_FUZZ_EXAMPLES)
+
+
+def fuzz(contract_schema: Any, method: str, path: str, examples: int) -> None:
+    """Schemathesis' positive and negative cases for one operation; none may answer 5xx."""
+    operation = contract_schema[path][method]
+    strategy = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @settings(max_examples=examples, suppress_health_check=list(HealthCheck))
+    @given(case=strategy)
+    def check(case: schemathesis.Case) -> None:
+        response = case.call()
+        assert response.status_code < 500, (
+            f"{case.method} {case.formatted_path}: {response.status_code} {response.text}"
+        )
+        if response.headers.get("content-type", [""])[0].startswith("application/json"):
+            response.json()  # every JSON answer decodes, whatever text it echoes
+
+    check()

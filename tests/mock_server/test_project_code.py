@@ -17,7 +17,7 @@ def test_create_is_visible_to_the_next_request(admin: httpx.Client) -> None:
 def test_code_is_unique_case_sensitively(admin: httpx.Client) -> None:
     duplicate = admin.post("/api/project-code/", json={"code": "PRJ-001"})
     assert duplicate.status_code == 400
-    assert duplicate.json() == {"code": ["Project code with this Project Code already exists."]}
+    assert duplicate.json() == {"code": ["Project Code with this Project Code already exists."]}
     assert admin.post("/api/project-code/", json={"code": "Prj-001"}).status_code == 201
 
 

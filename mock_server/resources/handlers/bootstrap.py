@@ -13,7 +13,7 @@ from mock_server.resources.handlers import Registry
 from mock_server.state.fixtures import TableSpec, plain_record
 
 TOKEN_LIFETIME = dt.timedelta(days=365)
-# Keys of GET /api/ that InvenTree shows only to authenticated callers.
+# Keys of GET /api/ that InvenTree shows only to staff (InfoView.get: `is_staff`), null for others.
 PRIVATE_SERVER_KEYS = ("system_health", "database", "platform", "installer", "target", "django_admin")
 
 USERS = TableSpec(
@@ -33,6 +33,7 @@ USERS = TableSpec(
         },
         required=["pk", "username", "password"],
     ),
+    references={"groups": "groups"},
 )
 GROUPS = TableSpec("groups", plain_record({"pk": {"type": "integer"}, "name": {"type": "string"}}, ["pk", "name"]))
 TOKENS = TableSpec(
@@ -49,6 +50,7 @@ TOKENS = TableSpec(
     ),
     key="key",
     auto_key=False,
+    references={"user": "users"},
 )
 SESSIONS = TableSpec(
     "sessions",
@@ -57,6 +59,7 @@ SESSIONS = TableSpec(
     ),
     key="key",
     auto_key=False,
+    references={"user": "users"},
 )
 OWNERS = TableSpec(
     "owners",
@@ -78,7 +81,7 @@ SERVER = TableSpec(
 async def api_root(call: Call) -> Response:
     info = dict(call.store["server"].get(1) or {})
     info.pop("pk", None)
-    if not call.identity.is_authenticated:
+    if not call.identity.is_staff:
         info.update({key: None for key in PRIVATE_SERVER_KEYS})
     return json_response(info)
 

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from mock_server.pipeline.context import Call, authenticated, json_response
 from mock_server.pipeline.errors import NotFound
 from mock_server.resources.handlers import Registry
+from mock_server.resources.listing import ListOptions
 from mock_server.resources.views import Model, ModelViews, stored_fields
 from mock_server.state.fixtures import TableSpec, component_record
 
@@ -16,6 +17,9 @@ MODEL = Model(
     table="content_types",
     verbose_name="Content type",
     serialize=stored_fields("pk", "app_label", "model", "app_labeled_name", "is_plugin"),
+    # ContentTypeList: `search_fields = ['app_label', 'model']` and no `ordering_fields`, so DRF orders
+    # by any serializer field; of those only the database columns can order (a property cannot).
+    options=ListOptions(search_fields=("app_label", "model"), ordering_fields=("pk", "app_label", "model")),
 )
 
 

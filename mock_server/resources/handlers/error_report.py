@@ -13,7 +13,7 @@ ERROR_REPORTS = TableSpec("error_reports", component_record("ErrorMessage"))
 MODEL = Model(
     table="error_reports",
     verbose_name="Error message",
-    serialize=stored_fields("pk", "when", "info", "data", "path"),
+    serialize=stored_fields("when", "info", "data", "path", "pk"),
     options=ListOptions(search_fields=("info", "data"), ordering_fields=("when", "info"), default_ordering=("-when",)),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import string
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -19,9 +20,12 @@ from mock_server.resources.views import Model, ModelViews
 from mock_server.state.fixtures import TableSpec, component_record
 from mock_server.state.store import Record
 
-NOTES_IMAGES = TableSpec("notes_images", component_record("NotesImage", optional=("user",)))
+NOTES_IMAGES = TableSpec(
+    "notes_images", component_record("NotesImage", optional=("user",)), references={"user": "users"}
+)
 INVALID_IMAGE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
 MEDIA_PREFIX = "/media/notes/"
+RANDOM_CHARACTERS = string.ascii_letters + string.digits
 
 
 def serialize(record: Record, call: Call) -> dict[str, Any]:
@@ -40,12 +44,16 @@ def check_image(upload: UploadedFile) -> str:
 
 
 def storage_path(call: Call, filename: str) -> str:
-    """Where Django's storage puts the file: its own name, made unique with a random suffix."""
+    """Where Django's storage puts the file: its own name, made unique as `get_available_name` does.
+
+    Django appends `_` and seven random letters and digits (`get_random_string(7)`) before the suffix.
+    """
     name = PurePosixPath(filename).name or "image"
     path = MEDIA_PREFIX + name
     while path in call.store.media:
         stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
-        path = f"{MEDIA_PREFIX}{stem}_{secrets.token_hex(4)}{suffix}"
+        random = "".join(secrets.choice(RANDOM_CHARACTERS) for _ in range(7))
+        path = f"{MEDIA_PREFIX}{stem}_{random}{suffix}"
     return path
 
 

@@ -10,42 +10,52 @@ from starlette.responses import Response
 from mock_server.pipeline.context import Call, authenticated, json_response
 from mock_server.resources.handlers import Registry
 from mock_server.resources.listing import ListOptions
+from mock_server.resources.naturaltime import naturaltime
 from mock_server.resources.views import Model, ModelViews
 from mock_server.state.fixtures import TableSpec, component_record
 from mock_server.state.store import Record
 
+# What InvenTree's get_objectreference answers for a notification's target or source; `{}` for none.
+OBJECT_REFERENCE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "model_name": {"type": "string"},
+        "model_type": {"type": "string"},
+        "model_id": {"type": "integer"},
+        "link": {"type": "string"},
+    },
+    "additionalProperties": False,
+    "anyOf": [{"maxProperties": 0}, {"required": ["name", "model_name", "model_type", "model_id"]}],
+}
 NOTIFICATIONS = TableSpec(
     "notifications",
-    component_record("NotificationMessage", computed=("age", "age_human"), optional=("target", "source", "message")),
+    component_record(
+        "NotificationMessage",
+        computed=("age", "age_human"),
+        optional=("target", "source", "message"),
+        extra={"target": OBJECT_REFERENCE, "source": OBJECT_REFERENCE},
+    ),
+    references={"user": "users"},
 )
 
 
-def age_seconds(creation: str) -> int:
+def created_at(creation: str) -> dt.datetime:
     created = dt.datetime.fromisoformat(creation)
-    if created.tzinfo is None:
-        created = created.replace(tzinfo=dt.UTC)
-    return max(0, int((dt.datetime.now(dt.UTC) - created).total_seconds()))
+    return created if created.tzinfo is not None else created.replace(tzinfo=dt.UTC)
 
 
-def humanize(seconds: int) -> str:
-    """Django's naturaltime for past moments: "now", "5 minutes ago", "2 days ago"."""
-    for unit, size in (
-        ("year", 31_536_000),
-        ("month", 2_592_000),
-        ("week", 604_800),
-        ("day", 86_400),
-        ("hour", 3_600),
-        ("minute", 60),
-        ("second", 1),
-    ):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "now"
+def age_seconds(creation: str) -> int:
+    """The age in seconds, as the contract describes it (InvenTree itself answers `delta.seconds`)."""
+    return max(0, int((dt.datetime.now(dt.UTC) - created_at(creation)).total_seconds()))
 
 
 def serialize(record: Record, call: Call) -> dict[str, Any]:
     age = age_seconds(record["creation"])
+    # `target` and `source` are InvenTree's object references (InvenTree/helpers.py
+    # get_objectreference: name, model_name, model_type, model_id, and link where the object has
+    # one), kept as the fixtures give them; none is `{}` (InvenTree answers null, which the
+    # contract's `type: object` does not allow).
     return {
         "pk": record["pk"],
         "target": record.get("target") or {},
@@ -56,7 +66,7 @@ def serialize(record: Record, call: Call) -> dict[str, Any]:
         "message": record.get("message"),
         "creation": record["creation"],
         "age": age,
-        "age_human": humanize(age),
+        "age_human": naturaltime(created_at(record["creation"]), dt.datetime.now(dt.UTC)),
         "read": bool(record.get("read")),
     }
 

@@ -9,12 +9,14 @@ import json
 import re
 from typing import Any
 
+from starlette.datastructures import QueryParams
 from starlette.responses import Response
 
+from mock_server.pipeline.bodies import parse_body
 from mock_server.pipeline.context import Call, anyone, authenticated, json_response
-from mock_server.pipeline.errors import NotAcceptable, NotFound, ParseError, PermissionDenied, ValidationError
+from mock_server.pipeline.errors import APIError, NotAcceptable, NotFound, ParseError, PermissionDenied, ValidationError
 from mock_server.resources.handlers import Registry
-from mock_server.resources.listing import search_terms
+from mock_server.resources.listing import page_body, paginate, search_terms
 from mock_server.resources.serializers import now_text
 from mock_server.state.fixtures import TableSpec, plain_record
 
@@ -70,7 +72,12 @@ SEARCH_MODELS = (
 )
 
 
-def _active_plugin(call: Call, mixin: str, slug: str | None = None) -> list[dict[str, Any]]:
+# InvenTree.helpers.str2bool, which reads the search flags as the list views get them.
+TRUE_WORDS = frozenset({"1", "y", "yes", "t", "true", "ok", "on"})
+NO_VIEW_PERMISSION = "User does not have permission to view this model"
+
+
+def _active_plugin(call: Call, mixin: str, slug: Any = None) -> list[dict[str, Any]]:
     return [
         p
         for p in call.store["plugins"]
@@ -78,53 +85,112 @@ def _active_plugin(call: Call, mixin: str, slug: str | None = None) -> list[dict
     ]
 
 
+async def _request_data(call: Call) -> Any:
+    """`request.data` as these views read it: parsed, never validated against a serializer.
+
+    InvenTree's action, locate and search views call `request.data.get(...)` themselves, so a
+    field the contract's schema requires may be missing; only a body that does not parse is refused.
+    """
+    return (await parse_body(call.raw_body, call.headers, max_depth=call.settings.max_json_depth)).data
+
+
+def _object_body(data: Any) -> dict[str, Any]:
+    # InvenTree answers 500 for a body that is not an object (it calls `.get` on it); the contract's
+    # answer to a bad body is a 400, in the words DRF uses for it.
+    if data is None:
+        raise ValidationError({"non_field_errors": ["No data provided"]})
+    if not isinstance(data, dict):
+        raise ValidationError(
+            {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type(data).__name__}."]}
+        )
+    return data
+
+
 async def action(call: Call) -> Response:
-    """InvenTree's ActionPluginView: the first active action plugin with that action name answers."""
-    name = call.data["action"]
+    """InvenTree's ActionPluginView: the first active action plugin with that action name answers.
+
+    The view never validates its body: no action is a 200 with an error, and so is an unknown one.
+    """
+    data = _object_body(await _request_data(call))
+    name, payload = data.get("action"), data.get("data")
+    if name is None:
+        return json_response({"error": "No action specified"})
     for plugin in _active_plugin(call, "action"):
         if plugin.get("action_name") == name:
             user = call.identity.user["username"] if call.identity.user else None
-            return json_response({"action": name, "result": True, "info": {"user": user, "data": call.data["data"]}})
+            return json_response({"action": name, "result": True, "info": {"user": user, "data": payload}})
     return json_response({"error": "No matching action found", "action": name})
 
 
 async def locate(call: Call) -> Response:
     """InvenTree's LocatePluginView: a locate plugin is asked to identify a stock item or location."""
-    slug = call.data["plugin"]
+    data = _object_body(await _request_data(call))
+    slug = data.get("plugin")
     if not slug:
         raise ParseError("'plugin' field must be supplied")
-    if call.store["plugins"].get(slug) is None:
-        raise ParseError(f"Plugin '{slug}' is not installed")
-    if not _active_plugin(call, "locate", slug):
-        raise ParseError(f"Plugin '{slug}' does not support the 'locate' mixin")
+    if not isinstance(slug, str) or not _active_plugin(call, "locate", slug):
+        raise ParseError(f"Plugin '{slug}' is not installed, or does not support the location mixin")
     result: dict[str, Any] = {"success": "Identification plugin activated", "plugin": slug}
+    # A stock item takes priority; a falsy id (0, "") counts as not given, as in InvenTree. Ids and
+    # names show in messages as Python's f-strings show them (True, [1]).
     for field, table, model in (("item", "stock_items", "StockItem"), ("location", "stock_locations", "StockLocation")):
-        pk = call.data.get(field)
-        if pk is not None:
-            if pk not in call.store[table]:
+        pk = data.get(field)
+        if pk:
+            if _integer(pk) not in call.store[table]:
                 raise NotFound(f"{model} matching PK '{pk}' not found")
             result[field] = pk
             return json_response(result)
     raise ParseError("Must supply either 'item' or 'location' parameter")
 
 
+def _integer(value: Any) -> int | None:
+    """The primary key Django's lookup would use for `value` (None: no object can match it)."""
+    if isinstance(value, bool):
+        return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 async def search(call: Call) -> Response:
-    """InvenTree's APISearchView: results for each model named in the request, paged by limit/offset."""
-    data = call.data
+    """InvenTree's APISearchView: each model named in the request answers as its list view would.
+
+    Every model's answer is its list endpoint's, paged with `limit` (default 1) and `offset`; a
+    user without the model's view role gets an error in its place (only superusers have roles in
+    the mock). A model whose parameters are not an object is left out.
+    """
+    data = await _request_data(call)
+    if not isinstance(data, dict) or "search" not in data:
+        # A plain message, not a list: `ValidationError({"search": _("...")})` (InvenTree/api.py).
+        raise APIError({"search": "Search term must be provided"})
     text = data["search"]
-    limit, offset = max(data.get("limit", 1), 0), max(data.get("offset", 0), 0)
-    # The models asked for are keys the schema does not name, so they come from the parsed body.
-    raw = call.body.data
-    requested = [m for m in SEARCH_MODELS if isinstance(raw, dict) and m in raw]
-    matcher = _matcher(text, regex=bool(data.get("search_regex")), whole=bool(data.get("search_whole")))
+    query = QueryParams({"limit": str(data.get("limit", 1)), "offset": str(data.get("offset", 0))})
+    regex = str(data.get("search_regex", False)).lower() in TRUE_WORDS
+    whole = str(data.get("search_whole", False)).lower() in TRUE_WORDS
     results: dict[str, Any] = {}
-    for model in requested:
-        found = [r for r in call.store["search_index"] if r["model"] == model and matcher(r)]
-        page = found[offset : offset + limit]
-        results[model] = {
-            "count": len(found),
-            "results": [{"pk": r["pk"], "name": r["name"], "description": r.get("description", "")} for r in page],
-        }
+    for model in SEARCH_MODELS:
+        if model not in data or not isinstance(data[model], dict):
+            continue
+        if not call.identity.is_superuser:
+            results[model] = {"error": NO_VIEW_PERMISSION}
+            continue
+        if not isinstance(text, str):
+            # DRF's SearchFilter calls `.replace` on the term; InvenTree reports the error per model.
+            results[model] = {"error": f"'{type(text).__name__}' object has no attribute 'replace'"}
+            continue
+        try:
+            matches = _matcher(text, regex=regex, whole=whole)
+        except re.error as exc:
+            results[model] = {"error": str(exc)}
+            continue
+        found = [r for r in call.store["search_index"] if r["model"] == model and matches(r)]
+        page = paginate(found, query, call.url)
+        shown = [
+            {"pk": r["pk"], "name": r["name"], "description": r.get("description", "")}
+            for r in (page.items if page else found)
+        ]
+        results[model] = page_body(page, shown)
     return json_response(results)
 
 
@@ -133,10 +199,7 @@ def _matcher(text: str, *, regex: bool, whole: bool) -> Any:
         return [str(record.get("name", "")), str(record.get("description", ""))]
 
     if regex:
-        try:
-            pattern = re.compile(text, re.IGNORECASE)
-        except re.error:
-            raise ValidationError({"search": ["Invalid regular expression"]}) from None
+        pattern = re.compile(text, re.IGNORECASE)
         return lambda r: any(pattern.search(f) for f in fields(r))
     terms = search_terms(text)
     if whole:
@@ -158,7 +221,8 @@ async def email_generate(call: Call) -> Response:
 async def webhook(call: Call) -> Response:
     """InvenTree's WebhookView: a known endpoint, a valid token or HMAC signature, a JSON payload."""
     endpoint = call.store["webhooks"].get(call.path["endpoint"])
-    if endpoint is None or not endpoint.get("active", True):
+    # WebhookView._get_webhook looks the endpoint up by id and never at its `active` flag.
+    if endpoint is None:
         raise NotFound()
     try:
         payload = json.loads(call.raw_body.decode("utf-8"))

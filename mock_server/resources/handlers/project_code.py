@@ -17,6 +17,7 @@ from mock_server.state.store import Record, Store
 PROJECT_CODES = TableSpec(
     "project_codes",
     component_record("ProjectCode", computed=("responsible_detail",), extra={"metadata": {"type": "object"}}),
+    references={"responsible": "owners"},
 )
 
 
@@ -40,7 +41,7 @@ def serialize(record: Record, call: Call) -> dict[str, Any]:
 
 MODEL = Model(
     table="project_codes",
-    verbose_name="Project code",
+    verbose_name="Project Code",
     serialize=serialize,
     options=ListOptions(search_fields=("code", "description"), ordering_fields=("code",)),
     unique=("code",),

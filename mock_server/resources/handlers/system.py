@@ -60,9 +60,22 @@ CONFIG = TableSpec(
 STATUS_CODES = TableSpec(
     "status_codes",
     plain_record(
-        {"class": STRING, "name": STRING, "key": {"type": "integer"}, "label": STRING, "color": STRING},
-        ["class", "name", "key", "label"],
+        {
+            "class": STRING,
+            "values": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": STRING, "key": {"type": "integer"}, "label": STRING, "color": STRING},
+                    "required": ["name", "key", "label"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        ["class", "values"],
     ),
+    key="class",
+    auto_key=False,
 )
 CURRENCY = TableSpec(
     "currency",
@@ -141,16 +154,22 @@ async def config_retrieve(call: Call) -> Response:
 
 
 def _status_classes(call: Call) -> dict[str, dict[str, Any]]:
-    classes: dict[str, dict[str, Any]] = {}
-    for record in call.store["status_codes"]:
-        values = classes.setdefault(record["class"], {"class": record["class"], "values": {}})["values"]
-        values[record["name"]] = {
-            "key": record["key"],
-            "name": record["name"],
-            "label": record["label"],
-            "color": record.get("color", "secondary"),
+    """`GenericStateClassSerializer` for each class: `status_class` and its values by name."""
+    return {
+        record["class"]: {
+            "status_class": record["class"],
+            "values": {
+                value["name"]: {
+                    "key": value["key"],
+                    "name": value["name"],
+                    "label": value["label"],
+                    "color": value.get("color", "secondary"),
+                }
+                for value in record["values"]
+            },
         }
-    return classes
+        for record in call.store["status_codes"]
+    }
 
 
 async def status_all(call: Call) -> Response:
@@ -212,7 +231,8 @@ async def ui_preference_update(call: Call) -> Response:
 def register(registry: Registry) -> None:
     registry.table(VERSION, API_VERSIONS, LICENSES, FLAGS, CONFIG, STATUS_CODES, CURRENCY, UI_PREFERENCES)
     registry.add("version_retrieve", version, staff)
-    registry.add("version_text_list", version_text, authenticated)
+    # VersionTextView: `permission_classes = [permissions.IsAdminUser]` (InvenTree/api.py).
+    registry.add("version_text_list", version_text, staff)
     registry.add("license_retrieve", license_view, authenticated)
     registry.add("flags_list", flags_list, anyone)
     registry.add("flags_retrieve", flags_retrieve, anyone)

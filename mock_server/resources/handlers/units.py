@@ -30,18 +30,10 @@ class UnitRegistry:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._registry: Units | None = None
-        self._base: Units | None = None
         self._defined: dict[str, str] = {}
 
     def _fresh(self) -> Units:
         return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-
-    def base(self) -> Units:
-        """The registry without custom units: what counts as "already defined"."""
-        with self._lock:
-            if self._base is None:
-                self._base = self._fresh()
-            return self._base
 
     def with_units(self, units: dict[str, str]) -> Units:
         """A registry holding exactly `units` (name -> pint definition line) besides pint's own."""
@@ -62,44 +54,34 @@ def _definition_line(name: str, symbol: str, definition: str) -> str:
     return f"{name} = {definition}" + (f" = {symbol}" if symbol else "")
 
 
-def _defined(registry: Units, text: str) -> bool:
-    """Whether pint defines `text` itself (a name, symbol or alias), not merely as prefix + unit."""
-    try:
-        candidates = registry.parse_unit_name(text, case_sensitive=True)
-    except Exception:
-        return False
-    return any(prefix == "" and suffix == "" for prefix, _unit, suffix in candidates)
-
-
 def _others(call: Call, instance: Record | None) -> list[Record]:
     return [r for r in call.store["custom_units"] if instance is None or r["pk"] != instance["pk"]]
 
 
 def make_validator(units: UnitRegistry) -> Any:
     def validate(call: Call, data: dict[str, Any], instance: Record | None) -> dict[str, Any]:
-        """InvenTree's CustomUnit.clean: a valid identifier, not a known unit, a definition pint parses."""
+        """InvenTree's CustomUnit.clean and validate_unique (common/models.py).
+
+        A valid identifier, a definition pint parses, and a symbol no other custom unit has. pint
+        only warns when a unit redefines one of its own units or symbols, so InvenTree accepts
+        such a unit (`meter = 2 m`), and so does the mock.
+        """
         merged = {**(instance or {}), **data}
         name = str(merged.get("name", "")).strip()
         symbol = str(merged.get("symbol", "") or "").strip()
         definition = str(merged.get("definition", "")).strip()
         if not name.isidentifier():
             raise ValidationError({"name": ["Unit name must be a valid identifier"]})
-        base = units.base()
-        if _defined(base, name):
-            raise ValidationError({"name": [f"Unit name '{name}' is already defined in the unit registry"]})
-        if symbol and _defined(base, symbol):
-            raise ValidationError({"symbol": [f"Unit symbol '{symbol}' is already defined in the unit registry"]})
-        others = {
-            r["name"]: _definition_line(r["name"], r.get("symbol", ""), r["definition"])
-            for r in _others(call, instance)
-        }
-        if symbol and any(r.get("symbol") == symbol for r in _others(call, instance)):
-            raise ValidationError({"symbol": [f"Unit symbol '{symbol}' is already defined"]})
-        registry = units.with_units(others)
+        others = _others(call, instance)
+        registry = units.with_units(
+            {r["name"]: _definition_line(r["name"], r.get("symbol", ""), r["definition"]) for r in others}
+        )
         try:
             registry.Quantity(definition)
         except Exception as exc:
             raise ValidationError({"definition": [str(exc)]}) from None
+        if symbol and any(r.get("symbol") == symbol for r in others):
+            raise ValidationError({"symbol": ["Unit symbol must be unique"]})
         return data
 
     return validate
@@ -111,16 +93,16 @@ def register(registry: Registry) -> None:
     views = ModelViews(
         Model(
             table="custom_units",
-            verbose_name="Custom unit",
+            verbose_name="Custom Unit",
             serialize=lambda r, _call: {
                 "pk": r["pk"],
                 "name": r["name"],
                 "symbol": r.get("symbol", ""),
                 "definition": r["definition"],
             },
-            options=ListOptions(
-                search_fields=("name", "symbol", "definition"), ordering_fields=("name", "symbol", "definition")
-            ),
+            # CustomUnitList sets DRF's search and ordering filters but no `search_fields` (so a search
+            # finds everything) and no `ordering_fields` (so every serializer field orders).
+            options=ListOptions(ordering_fields=("pk", "name", "symbol", "definition")),
             unique=("name",),
             validate=make_validator(units),
         )

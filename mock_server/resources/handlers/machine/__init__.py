@@ -1,12 +1,15 @@
 """Machine management: types, drivers, machines, their settings, restart and the registry's status.
 
-Permissions: reading needs an authenticated user; creating, changing, deleting and restarting
-machines and writing their settings need a staff user (InvenTree's admin-only machine management).
+Permissions (machine/api.py): machines themselves (list, detail, create, change, delete) keep
+InvenTree's default permission classes, and the `machine_machineconfig` table belongs to the admin
+role, so a user without it (a plain reader) is refused even reading them; reading settings, types,
+drivers and the registry status, and restarting a machine, need only an authenticated user
+(`IsAuthenticated`); writing a setting needs staff.
 """
 
 from __future__ import annotations
 
-from mock_server.pipeline.context import authenticated, staff_or_read_only
+from mock_server.pipeline.context import authenticated, staff, staff_or_read_only
 from mock_server.resources.handlers import Registry
 from mock_server.resources.handlers.machine import registry as machine_registry
 from mock_server.resources.handlers.machine import setting_views, views
@@ -20,6 +23,7 @@ def register(registry: Registry) -> None:
     registry.add("machine_types_list", views.types_list, authenticated)
     registry.add("machine_drivers_list", views.drivers_list, authenticated)
     registry.add("machine_status_retrieve", views.registry_status, authenticated)
+    registry.add("machine_restart_create", views.restart, authenticated)
     for operation_id, view in {
         "machine_list": machines.list,
         "machine_create": machines.create,
@@ -27,7 +31,9 @@ def register(registry: Registry) -> None:
         "machine_update": machines.update,
         "machine_partial_update": machines.partial_update,
         "machine_destroy": machines.destroy,
-        "machine_restart_create": views.restart,
+    }.items():
+        registry.add(operation_id, view, staff)
+    for operation_id, view in {
         "machine_settings_list": setting_views.settings_list,
         "machine_settings_retrieve": setting_views.setting_retrieve,
         "machine_settings_update": setting_views.setting_update,

@@ -18,10 +18,12 @@ from mock_server.resources.handlers.machine.tables import (
     DRIVERS,
     REGISTRY_ERRORS,
     RUNTIME,
+    SAVED,
     SETTINGS,
     TYPES,
     driver,
     machine_type,
+    mark_saved,
     runtime,
 )
 from mock_server.state.fixtures import FixtureError
@@ -132,6 +134,8 @@ def remove_machine(store: Store, config: Record) -> None:
         store[RUNTIME].delete(config["pk"])
     for row in list(store[SETTINGS].filter(machine=config["pk"])):
         store[SETTINGS].delete(row["pk"])
+        if row["pk"] in store[SAVED]:
+            store[SAVED].delete(row["pk"])
 
 
 def _add(store: Store, config: Record) -> Record | None:
@@ -160,10 +164,12 @@ def _add(store: Store, config: Record) -> Record | None:
 
 
 def _materialise_settings(store: Store, config: Record) -> None:
-    """Give every defined setting a stored row, holding its default until it is written.
+    """Give every defined setting a row, holding its default until it is written.
 
-    InvenTree creates a setting's row the first time the setting is read or written; creating them
-    up front gives each listed setting the integer `pk` the contract requires.
+    InvenTree creates a setting's row the first time the setting is read or written, and lists a
+    setting without a row with `"pk": null`; the contract requires an integer `pk`, so the mock
+    makes every row up front and records which ones InvenTree would hold (`mark_saved`), to list
+    those first, as InvenTree does.
     """
     for config_type in (MACHINE, DRIVER):
         for key, definition in definitions(store, config, config_type).items():
@@ -250,3 +256,4 @@ def _check_fixtures(store: Store) -> None:
                 f"{CONFIG_TYPE_NAMES[row['config_type']]} setting {row['key']!r}"
             )
         row.setdefault("value", "")
+        mark_saved(store, row["pk"])

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from mock_server.pipeline.context import Call, json_response
 from mock_server.pipeline.errors import EndpointNotFound, NotFound
 from mock_server.resources.handlers.machine import registry
-from mock_server.resources.handlers.machine.tables import SETTINGS
+from mock_server.resources.handlers.machine.tables import SETTINGS, is_saved, mark_saved
 from mock_server.resources.handlers.machine.values import clean_value, show_setting
 from mock_server.resources.handlers.machine.views import loaded_machine
 from mock_server.state.store import Record
@@ -20,16 +20,20 @@ KEY_FORM = re.compile(r"\w+")
 
 
 async def settings_list(call: Call) -> Response:
-    """`MachineSettingList`: the machine type's settings, then the driver's, each in stored order."""
+    """`MachineSettingList`: the machine type's settings, then the driver's.
+
+    Within each, `MachineSetting.all_settings` lists the rows the database holds first (SQLite
+    reads them along the unique index, so by key), then the settings without a row, in the order
+    they are defined.
+    """
     config = loaded_machine(call)
     shown: list[dict[str, Any]] = []
     for config_type in (registry.MACHINE, registry.DRIVER):
         defined = registry.definitions(call.store, config, config_type)
-        shown.extend(
-            show_setting(row, defined[row["key"]])
-            for row in registry.setting_rows(call.store, config["pk"], config_type)
-            if row["key"] in defined
-        )
+        rows = {row["key"]: row for row in registry.setting_rows(call.store, config["pk"], config_type)}
+        saved = sorted(key for key, row in rows.items() if is_saved(call.store, row["pk"]))
+        unsaved = [key for key in defined if key in rows and key not in saved]
+        shown.extend(show_setting(rows[key], defined[key]) for key in [*saved, *unsaved] if key in defined)
     return json_response(shown)
 
 
@@ -58,6 +62,8 @@ def _setting(call: Call) -> tuple[Record, Record, dict[str, Any]]:
                 "value": registry.stored_default(definition),
             }
         )
+    # `get_setting_object(..., create=True)`: reading a setting saves its row.
+    mark_saved(call.store, row["pk"])
     return config, row, definition
 
 

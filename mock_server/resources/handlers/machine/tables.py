@@ -24,6 +24,7 @@ CONFIGS = "machine_configs"
 SETTINGS = "machine_settings"
 RUNTIME = "machine_registry"
 REGISTRY_ERRORS = "machine_registry_errors"
+SAVED = "machine_settings_saved"
 
 # Models a setting may refer to (InvenTree's `'model': 'app.model'` in a setting definition), with
 # the API list URL InvenTree shows as the setting's `api_url` (the model's `get_api_url()`).
@@ -153,7 +154,28 @@ MACHINE_RUNTIME = TableSpec(
 # Errors of the registry itself (plugin discovery problems, machines of unknown types).
 MACHINE_REGISTRY_ERRORS = TableSpec(REGISTRY_ERRORS, plain_record({"pk": INTEGER, "message": STRING}, ["message"]))
 
-TABLES = (MACHINE_TYPES, MACHINE_DRIVERS, MACHINE_CONFIGS, MACHINE_SETTINGS, MACHINE_RUNTIME, MACHINE_REGISTRY_ERRORS)
+# The settings rows InvenTree would hold by now: those of the fixtures and those read or written
+# since (InvenTree creates a row on first use; the mock makes them all up front, see registry.py).
+MACHINE_SETTINGS_SAVED = TableSpec(SAVED, plain_record({"pk": INTEGER}, ["pk"]), auto_key=False)
+
+TABLES = (
+    MACHINE_TYPES,
+    MACHINE_DRIVERS,
+    MACHINE_CONFIGS,
+    MACHINE_SETTINGS,
+    MACHINE_RUNTIME,
+    MACHINE_REGISTRY_ERRORS,
+    MACHINE_SETTINGS_SAVED,
+)
+
+
+def is_saved(store: Store, setting_pk: Any) -> bool:
+    return setting_pk in store[SAVED]
+
+
+def mark_saved(store: Store, setting_pk: Any) -> None:
+    if setting_pk not in store[SAVED]:
+        store[SAVED].insert({"pk": setting_pk})
 
 
 def machine_type(store: Store, slug: Any) -> Record | None:

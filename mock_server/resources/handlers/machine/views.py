@@ -51,7 +51,8 @@ def show_machine(record: Record, call: Call) -> dict[str, Any]:
         "status_model": kind.get("status_model") if kind else None,
         "status_text": state["status_text"] if state is not None else "",
         "machine_errors": list(state["errors"]) if state is not None else [],
-        "is_driver_available": driver(call.store, record["driver"]) is not None,
+        # `is_driver_available`: the registry built a machine and it has its driver.
+        "is_driver_available": state is not None and driver(call.store, record["driver"]) is not None,
         "restart_required": bool(state and state["restart_required"]),
     }
 
