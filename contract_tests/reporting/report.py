@@ -17,10 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
+import requests
 from schemathesis.core.failures import Failure, format_failures
 from schemathesis.engine import Status, events
+from schemathesis.engine.recorder import Request
 
 from contract_tests.config import MASK, env_name
+from contract_tests.drift import Drift, explain, render_drift
+from contract_tests.reporting.baseline import ERROR_CHECK, Entry, failure_detail, fingerprint, stable
+from contract_tests.reporting.curl import curl_line
 
 if TYPE_CHECKING:
     from schemathesis.config import OutputConfig
@@ -30,11 +35,24 @@ if TYPE_CHECKING:
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FILTERED = "[Filtered]"  # what Schemathesis writes for a sanitized header value
 TOKEN_REFERENCE = f"Token ${{{env_name('token')}}}"
+# Characters that continue a value: a secret next to one of them is part of another word, not a value.
+VALUE_CHAR = r"[A-Za-z0-9_.\-/+=%]"
+# A credential in a header or cookie, whoever's it is: Basic credentials, Django's session and CSRF values.
+CREDENTIAL_VALUE = re.compile(
+    r"((?:Authorization|Proxy-Authorization):\s*Basic\s+|\b(?:sessionid|csrftoken)=|X-CSRFToken:\s*)"
+    r"(?!\*{10})[^\s;,'\"]+",
+    re.IGNORECASE,
+)
 REFUSED_HEADING = "No request succeeded, some were refused with 401/403 (the user lacks the permission; hardly tested):"
 
 
 class Masker:
-    """Removes secrets from text, and makes curl lines read the token from the environment."""
+    """Masks secrets where they stand as values; writes curl lines that read the token from the environment.
+
+    A secret is masked only as a whole value (not inside another word: the password `inventree` stays
+    in `https://inventree.org/`), and wherever a credential is a header's or cookie's value: any Basic
+    credentials, the `sessionid` and `csrftoken` cookies, `X-CSRFToken`, whoever they belong to.
+    """
 
     def __init__(self, secrets: Iterable[str], username: str | None = None) -> None:
         values = {secret for secret in secrets if secret}
@@ -42,18 +60,30 @@ class Masker:
             for secret in list(values):
                 values.add(base64.b64encode(f"{username}:{secret}".encode()).decode())
         self._secrets = sorted(values, key=len, reverse=True)
+        alternatives = "|".join(re.escape(secret) for secret in self._secrets)
+        self._whole = re.compile(rf"(?<!{VALUE_CHAR})(?:{alternatives})(?!{VALUE_CHAR})") if values else None
 
     def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        return text
+        text = CREDENTIAL_VALUE.sub(lambda match: match.group(1) + MASK, text)
+        return self._whole.sub(MASK, text) if self._whole is not None else text
+
+    def header(self, name: str, value: str) -> str:
+        """What a curl line shows for a header: the run's token as `${INVENTREE_TOKEN}`, other secrets masked."""
+        if name.lower() == "authorization" and value.startswith("Token ") and value[6:] in self._secrets:
+            return f"Authorization: {TOKEN_REFERENCE}"
+        return self(f"{name}: {value}").split(": ", 1)[1]
 
     def curl(self, line: str) -> str:
-        """A curl line that authenticates with the token in `$INVENTREE_TOKEN` (double quotes expand it)."""
+        """A Schemathesis curl line, masked, authenticating with the token in `$INVENTREE_TOKEN`."""
         line = self(line)
         for quoted in (f"'Authorization: {FILTERED}'", f"'Authorization: Token {MASK}'"):
             line = line.replace(quoted, f'"Authorization: {TOKEN_REFERENCE}"')
         return line
+
+    def curl_for(self, request: Request) -> str:
+        """A curl line that sends `request` again, byte for byte, once `$INVENTREE_TOKEN` holds the token."""
+        headers = {name: ", ".join(values) for name, values in request.headers.items()}
+        return curl_line(request.method, request.uri, headers, request.body, header_value=self.header)
 
 
 @dataclass
@@ -71,6 +101,14 @@ class FailureRecord:
     title: str
     details: str
     reproduce: list[str]
+    fingerprint: str = ""  # stable across runs (see reporting.baseline); "" until the collector sets it
+    drift: list[str] = field(default_factory=list)  # the server's drift from the contract that explains it
+    known: str | None = None  # the reason of the baseline entry that accepts it
+
+    @property
+    def gates(self) -> bool:
+        """Whether this failure fails the run: not explained by drift, not accepted by the baseline."""
+        return not self.drift and self.known is None
 
 
 @dataclass
@@ -112,19 +150,74 @@ class Report:
     fatal: str | None = None
     cleanup: list[str] = field(default_factory=list)
     duration: float = 0.0
+    drift: Drift | None = None
+    # Errors of operations that drift or the baseline explains: the error text -> why it does not gate.
+    settled_errors: dict[str, str] = field(default_factory=dict)
+    stale_baseline: list[Entry] = field(default_factory=list)  # known failures this run did not see
+    baseline: Path | None = None
+    stopped: str | None = None  # why the run stopped before the end (--max-duration)
 
     @property
     def failures(self) -> list[FailureRecord]:
         return [f for op in self.operations.values() for f in op.failures] + self.run_failures
 
     @property
+    def gating_failures(self) -> list[FailureRecord]:
+        return [failure for failure in self.failures if failure.gates]
+
+    def gating_errors(self) -> list[str]:
+        errors = [*self.errors, *(f"{op.label}: {e}" for op in self.operations.values() for e in op.errors)]
+        return [error for error in errors if error not in self.settled_errors]
+
+    @property
     def exit_code(self) -> int:
-        """0 when the server conforms, 1 when it does not, 2 when the run could not reach a verdict."""
+        """0 when the server conforms, 1 when it does not, 2 when the run could not reach a verdict.
+
+        Failures and errors that the server's drift from the contract explains, or that the baseline
+        accepts, are reported but do not count: only the rest make a run fail.
+        """
         if self.fatal is not None:
             return 2
-        if self.failures or self.errors or any(op.errors for op in self.operations.values()):
+        if self.gating_failures or self.gating_errors():
             return 1
         return 0
+
+    def judge(self, drift: Drift | None, known: list[Entry]) -> None:
+        """Mark what drift explains and what the baseline accepts; list baseline entries not seen again."""
+        self.drift = drift
+        accepted = {entry.fingerprint: entry for entry in known}
+        seen: set[str] = set()
+        for failure in self.failures:
+            failure.drift = [change.describe() for change in explain(drift, failure.operation, _text(failure))]
+            entry = accepted.get(failure.fingerprint)
+            if entry is not None:
+                failure.known = entry.reason or "(no reason given)"
+                seen.add(entry.fingerprint)
+        for operation in self.operations.values():
+            for error in operation.errors:
+                text = f"{operation.label}: {error}"
+                changes = explain(drift, operation.label, error)
+                entry = accepted.get(error_fingerprint(operation.label, error))
+                if changes:
+                    self.settled_errors[text] = "drift: " + "; ".join(change.describe() for change in changes)
+                elif entry is not None:
+                    self.settled_errors[text] = "known: " + (entry.reason or "(no reason given)")
+                    seen.add(entry.fingerprint)
+        self.stale_baseline = [entry for entry in known if entry.fingerprint not in seen]
+
+    def baseline_entries(self) -> list[Entry]:
+        """Every failure and error of this run, as baseline entries (with the reasons already known)."""
+        entries = [
+            Entry(failure.operation, failure.check, failure.title, failure.fingerprint, failure.known or "")
+            for failure in self.failures
+            if not failure.drift
+        ]
+        for operation in self.operations.values():
+            for error in operation.errors:
+                if not explain(self.drift, operation.label, error):
+                    fingerprint_ = error_fingerprint(operation.label, error)
+                    entries.append(Entry(operation.label, ERROR_CHECK, stable(error), fingerprint_))
+        return entries
 
     def check_totals(self) -> dict[str, Tally]:
         totals: dict[str, Tally] = {}
@@ -165,16 +258,28 @@ class Collector:
             if isinstance(event, events.ScenarioFinished):
                 self._scenario(event.recorder)
             elif isinstance(event, events.NonFatalError):
-                message = self.masker(f"{event.label}: {event.info.format()}")
+                message = self.masker(one_line(event.info.title, event.info.message))
                 target = self.report.operations.get(event.label)
-                (target.errors if target is not None else self.report.errors).append(message)
+                errors = target.errors if target is not None else self.report.errors
+                if target is None:
+                    message = f"{event.label}: {message}"
+                if message not in errors:  # a hostile server answers each request alike: say it once
+                    errors.append(message)
             elif isinstance(event, events.FatalError):
                 self.report.fatal = self.masker(f"{type(event.exception).__name__}: {event.exception}")
             elif isinstance(event, events.EngineFinished):
                 self.report.duration = event.running_time
                 for failure in event.failures:
+                    message = self.masker(failure.message)
                     self.report.run_failures.append(
-                        FailureRecord("(run)", "after-run", failure.title, self.masker(failure.message), [])
+                        FailureRecord(
+                            "(run)",
+                            "after-run",
+                            failure.title,
+                            message,
+                            [],
+                            fingerprint=fingerprint("(run)", "after-run", failure.title, message),
+                        )
                     )
 
     def _scenario(self, recorder: ScenarioRecorder) -> None:
@@ -191,11 +296,13 @@ class Collector:
                 tally = operation.checks.setdefault(check.name, Tally())
                 if check.status == Status.FAILURE and check.failure_info is not None:
                     tally.failed += 1
-                    self._failure(operation, check.name, check.failure_info, interaction)
+                    self._failure(operation, check.name, check.failure_info, interaction, recorder)
                 elif check.status == Status.SUCCESS:
                     tally.passed += 1
 
-    def _failure(self, operation: OperationResult, check: str, info: Any, interaction: Any) -> None:
+    def _failure(
+        self, operation: OperationResult, check: str, info: Any, interaction: Any, recorder: ScenarioRecorder
+    ) -> None:
         failure: Failure = info.failure
         key = (operation.label, check, failure)
         if key in self._seen:
@@ -205,16 +312,31 @@ class Collector:
         details = format_failures(
             case_id=None, response=response, failures=[failure], curl=None, config=self.output
         ).strip()
-        steps = [step.curl for step in info.steps] or [info.code_sample]
         operation.failures.append(
             FailureRecord(
                 operation=operation.label,
                 check=check,
                 title=failure.title,
                 details=self.masker(details),
-                reproduce=[self.masker.curl(step) for step in steps],
+                reproduce=self._reproduce(info, interaction, recorder),
+                fingerprint=fingerprint(operation.label, check, failure.title, failure_detail(failure)),
             )
         )
+
+    def _reproduce(self, info: Any, interaction: Any, recorder: ScenarioRecorder) -> list[str]:
+        """Curl lines for the requests that failed, as they were sent (see reporting.curl)."""
+        sent = getattr(getattr(info.failure, "exception", None), "sent", None)
+        if isinstance(sent, requests.PreparedRequest):
+            # A check's own request (e.g. the same request without credentials) is the one that failed.
+            return [self.masker.curl_for(Request.from_prepared_request(sent))]
+        if info.steps:
+            found = [recorder.interactions.get(step.case_id) for step in info.steps]
+            if all(item is not None for item in found):
+                return [self.masker.curl_for(item.request) for item in found if item is not None]
+            return [self.masker.curl(step.curl) for step in info.steps]
+        if interaction is not None:
+            return [self.masker.curl_for(interaction.request)]
+        return [self.masker.curl(info.code_sample)]
 
 
 def render(report: Report) -> str:
@@ -244,34 +366,63 @@ def render(report: Report) -> str:
     if refused:
         lines += ["", REFUSED_HEADING]
         lines += [f"  {label}" for label in sorted(refused)]
-    problems = [*report.errors, *(f"{op.label}: {e}" for op in ops for e in op.errors)]
+    problems = report.gating_errors()
     if problems:
         lines += ["", "Errors (requests that did not get an answer to judge):"]
         lines += [_indent(problem, "  ") for problem in problems]
-    if report.failures:
-        lines += ["", f"Failures ({len(report.failures)}):"]
-        for number, failure in enumerate(report.failures, start=1):
-            lines.append(f"{number}. {failure.operation}  [{failure.check}] {failure.title}")
-            lines.append(_indent(failure.details, "   "))
-            if failure.reproduce:
-                lines.append("   Reproduce:" if len(failure.reproduce) == 1 else "   Reproduce, in order:")
-                lines += [_indent(step, "     ") for step in failure.reproduce]
+    gating = report.gating_failures
+    if gating:
+        lines += ["", f"Failures ({len(gating)}):"]
+        for number, failure in enumerate(gating, start=1):
+            lines += _failure_lines(number, failure)
+    if report.drift is not None:
+        lines += ["", *render_drift(report.drift)]
+    drifted = [failure for failure in report.failures if failure.drift]
+    drifted_errors = {text: why for text, why in report.settled_errors.items() if why.startswith("drift: ")}
+    if drifted or drifted_errors:
+        lines += ["", f"On drifted parts, not counted ({len(drifted) + len(drifted_errors)}):"]
+        for number, failure in enumerate(drifted, start=1):
+            lines += _failure_lines(number, failure)
+            lines += [f"   Drift: {change}" for change in failure.drift]
+        lines += [_indent(f"{text}\n   {why}", "  ") for text, why in drifted_errors.items()]
+    known = [failure for failure in report.failures if failure.known is not None and not failure.drift]
+    known_errors = {text: why for text, why in report.settled_errors.items() if why.startswith("known: ")}
+    if known or known_errors:
+        lines += ["", f"Known failures, accepted by the baseline {report.baseline} ({len(known) + len(known_errors)}):"]
+        lines += [f"  {f.operation}  [{f.check}] {f.title}  ({f.fingerprint}: {f.known})" for f in known]
+        lines += [f"  {text.splitlines()[0]}  ({why})" for text, why in known_errors.items()]
+    if report.stale_baseline:
+        lines += ["", f"Baseline entries that no longer occur ({len(report.stale_baseline)}; remove them):"]
+        lines += [f"  {e.operation}  [{e.check}] {e.title}  ({e.fingerprint})" for e in report.stale_baseline]
     if report.cleanup:
         lines += ["", "Clean-up:"] + [f"  {line}" for line in report.cleanup]
+    if report.stopped:
+        lines += ["", f"Stopped early: {report.stopped}"]
     lines += ["", verdict(report)]
     return "\n".join(lines) + "\n"
+
+
+def _failure_lines(number: int, failure: FailureRecord) -> list[str]:
+    lines = [f"{number}. {failure.operation}  [{failure.check}] {failure.title}"]
+    lines.append(_indent(failure.details, "   "))
+    if failure.reproduce:
+        lines.append("   Reproduce:" if len(failure.reproduce) == 1 else "   Reproduce, in order:")
+        lines += [_indent(step, "     ") for step in failure.reproduce]
+    return lines
 
 
 def verdict(report: Report) -> str:
     if report.fatal is not None:
         return f"Result: NO VERDICT: {report.fatal} (exit 2)"
-    failures = report.failures
+    failures = report.gating_failures
+    settled = len(report.failures) - len(failures) + len(report.settled_errors)
+    apart = f"; {settled} more explained by drift or known" if settled else ""
     if failures:
         where = len({f.operation for f in failures})
-        return f"Result: DOES NOT CONFORM: {len(failures)} failures in {where} operations (exit 1)"
+        return f"Result: DOES NOT CONFORM: {len(failures)} failures in {where} operations{apart} (exit 1)"
     if report.exit_code == 1:
-        return "Result: DOES NOT CONFORM: requests went unanswered (exit 1)"
-    return "Result: CONFORMS (exit 0)"
+        return f"Result: DOES NOT CONFORM: requests went unanswered{apart} (exit 1)"
+    return f"Result: CONFORMS{apart} (exit 0)"
 
 
 def write_junit(report: Report, path: Path, masker: Masker) -> None:
@@ -305,6 +456,21 @@ def write_junit(report: Report, path: Path, masker: Masker) -> None:
     text = '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(masker(text), encoding="utf-8")
+
+
+def one_line(title: str, message: str) -> str:
+    """An engine error as one printable line: `Network Error: Read timed out after 10 seconds`."""
+    first = next((line.strip() for line in message.splitlines() if line.strip()), "")
+    text = f"{title}: {first}" if first and first != title else title
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
+def error_fingerprint(operation: str, error: str) -> str:
+    return fingerprint(operation, ERROR_CHECK, "", error)
+
+
+def _text(failure: FailureRecord) -> str:
+    return f"{failure.title}\n{failure.details}"
 
 
 def _xml(text: str) -> str:
