@@ -51,6 +51,8 @@ SIDE_EFFECT_GETS = ("notifications_readall_retrieve",)
 # How long a run stopped by --max-duration waits for the engine to finish the test in hand.
 STOP_GRACE_S = 30.0
 SECRET_KEYS = ("authorization", "proxy-authorization", "cookie", "set-cookie", "x-csrftoken", "csrftoken", "sessionid")
+# Parts of a key that make it a secret (an empty list would bring Schemathesis' defaults back).
+SECRET_MARKERS = ("authorization", "cookie", "csrf", "sessionid")
 
 
 def contract(settings: Settings) -> dict[str, Any]:
@@ -77,7 +79,9 @@ def schemathesis_config(
             "workers": settings.workers,
             "request-timeout": settings.request_timeout,
             "max-redirects": deadline.MAX_REDIRECTS,
-            "output": {"sanitization": {"keys-to-sanitize": list(SECRET_KEYS), "sensitive-markers": []}},
+            "output": {
+                "sanitization": {"keys-to-sanitize": list(SECRET_KEYS), "sensitive-markers": list(SECRET_MARKERS)}
+            },
             "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
             # No state in the working directory: every run starts from the seed alone.
             "cache": {"enabled": False},

@@ -24,7 +24,8 @@ from spec import operations
 
 # Prose and tooling keys: a reworded description is no drift a client can notice.
 IGNORED_KEYS = r"(description|summary|title|example|examples|externalDocs|deprecated|operationId|tags|x-[\w-]+)"
-IGNORED_PATHS = [rf"\['{IGNORED_KEYS}'\]$", rf"\['{IGNORED_KEYS}'\]\["]
+# ... as keywords only: a field may well be called `description` (the lookbehind keeps property names).
+IGNORED_PATHS = [rf"(?<!\['properties'\])\['{IGNORED_KEYS}'\](\[|$)"]
 
 
 @dataclass

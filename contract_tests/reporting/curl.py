@@ -47,7 +47,7 @@ def curl_line(
         if all(byte in PRINTABLE for byte in body) and not body.startswith(b"@"):
             parts.append(f"--data-binary {shlex.quote(body.decode('ascii'))}")
         else:
-            feed = f"printf {_printf_format(body)} | "
+            feed = f"printf -- {_printf_format(body)} | "
             parts.append("--data-binary @-")
     if "/." in url.split("?", 1)[0]:
         parts.append("--path-as-is")  # curl would squash `/../` and `/./` in the path

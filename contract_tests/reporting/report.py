@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import requests
+from schemathesis.core.errors import NoLinksFound
 from schemathesis.core.failures import Failure, format_failures
 from schemathesis.engine import Status, events
 from schemathesis.engine.recorder import Request
@@ -156,6 +157,7 @@ class Report:
     stale_baseline: list[Entry] = field(default_factory=list)  # known failures this run did not see
     baseline: Path | None = None
     stopped: str | None = None  # why the run stopped before the end (--max-duration)
+    notes: list[str] = field(default_factory=list)  # what was not tested, and why
 
     @property
     def failures(self) -> list[FailureRecord]:
@@ -193,16 +195,15 @@ class Report:
             if entry is not None:
                 failure.known = entry.reason or "(no reason given)"
                 seen.add(entry.fingerprint)
-        for operation in self.operations.values():
-            for error in operation.errors:
-                text = f"{operation.label}: {error}"
-                changes = explain(drift, operation.label, error)
-                entry = accepted.get(error_fingerprint(operation.label, error))
-                if changes:
-                    self.settled_errors[text] = "drift: " + "; ".join(change.describe() for change in changes)
-                elif entry is not None:
-                    self.settled_errors[text] = "known: " + (entry.reason or "(no reason given)")
-                    seen.add(entry.fingerprint)
+        self.settled_errors = {}
+        for label, error, text in self._errors():
+            changes = explain(drift, label, error)
+            entry = accepted.get(error_fingerprint(label, error))
+            if changes:
+                self.settled_errors[text] = "drift: " + "; ".join(change.describe() for change in changes)
+            elif entry is not None:
+                self.settled_errors[text] = "known: " + (entry.reason or "(no reason given)")
+                seen.add(entry.fingerprint)
         self.stale_baseline = [entry for entry in known if entry.fingerprint not in seen]
 
     def baseline_entries(self) -> list[Entry]:
@@ -212,12 +213,17 @@ class Report:
             for failure in self.failures
             if not failure.drift
         ]
-        for operation in self.operations.values():
-            for error in operation.errors:
-                if not explain(self.drift, operation.label, error):
-                    fingerprint_ = error_fingerprint(operation.label, error)
-                    entries.append(Entry(operation.label, ERROR_CHECK, stable(error), fingerprint_))
+        for label, error, _ in self._errors():
+            if not explain(self.drift, label, error):
+                entries.append(Entry(label, ERROR_CHECK, stable(error), error_fingerprint(label, error)))
         return entries
+
+    def _errors(self) -> list[tuple[str, str, str]]:
+        """Every error as (operation label or "(run)", message, the text the report shows)."""
+        found = [("(run)", error, error) for error in self.errors]
+        for operation in self.operations.values():
+            found += [(operation.label, error, f"{operation.label}: {error}") for error in operation.errors]
+        return found
 
     def check_totals(self) -> dict[str, Tally]:
         totals: dict[str, Tally] = {}
@@ -257,6 +263,9 @@ class Collector:
         with self._lock:
             if isinstance(event, events.ScenarioFinished):
                 self._scenario(event.recorder)
+            elif isinstance(event, events.NonFatalError) and isinstance(event.value, NoLinksFound):
+                # The selection leaves no linked operations: the stateful phase has nothing to chain.
+                self.report.notes.append("stateful sequences not tested: the selection holds no linked operations")
             elif isinstance(event, events.NonFatalError):
                 message = self.masker(one_line(event.info.title, event.info.message))
                 target = self.report.operations.get(event.label)
@@ -318,25 +327,26 @@ class Collector:
                 check=check,
                 title=failure.title,
                 details=self.masker(details),
-                reproduce=self._reproduce(info, interaction, recorder),
+                reproduce=reproduction(self.masker, info, interaction, recorder),
                 fingerprint=fingerprint(operation.label, check, failure.title, failure_detail(failure)),
             )
         )
 
-    def _reproduce(self, info: Any, interaction: Any, recorder: ScenarioRecorder) -> list[str]:
-        """Curl lines for the requests that failed, as they were sent (see reporting.curl)."""
-        sent = getattr(getattr(info.failure, "exception", None), "sent", None)
-        if isinstance(sent, requests.PreparedRequest):
-            # A check's own request (e.g. the same request without credentials) is the one that failed.
-            return [self.masker.curl_for(Request.from_prepared_request(sent))]
-        if info.steps:
-            found = [recorder.interactions.get(step.case_id) for step in info.steps]
-            if all(item is not None for item in found):
-                return [self.masker.curl_for(item.request) for item in found if item is not None]
-            return [self.masker.curl(step.curl) for step in info.steps]
-        if interaction is not None:
-            return [self.masker.curl_for(interaction.request)]
-        return [self.masker.curl(info.code_sample)]
+
+def reproduction(masker: Masker, info: Any, interaction: Any, recorder: ScenarioRecorder | None) -> list[str]:
+    """Curl lines for the requests a failure needs, as they were sent (see reporting.curl)."""
+    sent = getattr(getattr(info.failure, "exception", None), "sent", None)
+    if isinstance(sent, requests.PreparedRequest):
+        # A check's own request (e.g. the same request without credentials) is the one that failed.
+        return [masker.curl_for(Request.from_prepared_request(sent))]
+    if info.steps:
+        found = [recorder.interactions.get(step.case_id) if recorder is not None else None for step in info.steps]
+        if all(item is not None for item in found):
+            return [masker.curl_for(item.request) for item in found if item is not None]
+        return [masker.curl(step.curl) for step in info.steps]
+    if interaction is not None:
+        return [masker.curl_for(interaction.request)]
+    return [masker.curl(info.code_sample)]
 
 
 def render(report: Report) -> str:
@@ -349,6 +359,7 @@ def render(report: Report) -> str:
         f"{counts['failed']} failed, {counts['error']} errored, {counts['untested']} untested; "
         f"requests: {sum(op.requests for op in ops)}; time: {report.duration:.0f}s"
     )
+    lines += [f"Note: {note}" for note in report.notes]
     lines += ["", "By operation (requests, result, failing checks):"]
     width = max((len(op.label) for op in ops), default=10)
     for op in sorted(ops, key=lambda item: (item.status != "failed", item.status != "error", item.label)):
@@ -375,6 +386,18 @@ def render(report: Report) -> str:
         lines += ["", f"Failures ({len(gating)}):"]
         for number, failure in enumerate(gating, start=1):
             lines += _failure_lines(number, failure)
+    lines += _settled_lines(report)
+    if report.cleanup:
+        lines += ["", "Clean-up:"] + [f"  {line}" for line in report.cleanup]
+    if report.stopped:
+        lines += ["", f"Stopped early: {report.stopped}"]
+    lines += ["", verdict(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _settled_lines(report: Report) -> list[str]:
+    """The drift section, the failures drift explains, the known ones, and baseline entries not seen again."""
+    lines: list[str] = []
     if report.drift is not None:
         lines += ["", *render_drift(report.drift)]
     drifted = [failure for failure in report.failures if failure.drift]
@@ -394,12 +417,7 @@ def render(report: Report) -> str:
     if report.stale_baseline:
         lines += ["", f"Baseline entries that no longer occur ({len(report.stale_baseline)}; remove them):"]
         lines += [f"  {e.operation}  [{e.check}] {e.title}  ({e.fingerprint})" for e in report.stale_baseline]
-    if report.cleanup:
-        lines += ["", "Clean-up:"] + [f"  {line}" for line in report.cleanup]
-    if report.stopped:
-        lines += ["", f"Stopped early: {report.stopped}"]
-    lines += ["", verdict(report)]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _failure_lines(number: int, failure: FailureRecord) -> list[str]:
@@ -430,8 +448,10 @@ def write_junit(report: Report, path: Path, masker: Masker) -> None:
     ops = list(report.operations.values())
     suite_counts = {
         "tests": str(len(ops)),
-        "failures": str(sum(1 for op in ops if op.failures)),
-        "errors": str(sum(1 for op in ops if op.errors and not op.failures) + (1 if report.fatal else 0)),
+        "failures": str(sum(1 for op in ops if any(failure.gates for failure in op.failures))),
+        "errors": str(
+            sum(1 for op in ops if _gating_errors(report, op) and not op.failures) + (1 if report.fatal else 0)
+        ),
         "skipped": str(sum(1 for op in ops if op.status == "untested")),
         "time": f"{report.duration:.3f}",
     }
@@ -439,10 +459,17 @@ def write_junit(report: Report, path: Path, masker: Masker) -> None:
     suite = ElementTree.SubElement(root, "testsuite", {"name": "inventree-contract", **suite_counts})
     for op in ops:
         case = ElementTree.SubElement(suite, "testcase", {"classname": ".".join(op.tags) or "api", "name": op.label})
+        settled = []
         for failure in op.failures:
+            if not failure.gates:  # explained by drift or accepted by the baseline: told, not failed
+                why = "drift: " + "; ".join(failure.drift) if failure.drift else f"known: {failure.known}"
+                settled.append(f"[{failure.check}] {failure.title} ({why})")
+                continue
             element = ElementTree.SubElement(case, "failure", {"type": failure.check, "message": _xml(failure.title)})
             element.text = _xml(failure.details + "\n\nReproduce:\n" + "\n".join(failure.reproduce))
-        for error in op.errors:
+        if settled:
+            ElementTree.SubElement(case, "system-out").text = _xml("\n".join(settled))
+        for error in _gating_errors(report, op):
             ElementTree.SubElement(case, "error", {"message": _xml(error.splitlines()[0][:200])}).text = _xml(error)
         if op.status == "untested":
             ElementTree.SubElement(case, "skipped", {"message": "no request was made"})
@@ -456,6 +483,10 @@ def write_junit(report: Report, path: Path, masker: Masker) -> None:
     text = '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(root, encoding="unicode") + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(masker(text), encoding="utf-8")
+
+
+def _gating_errors(report: Report, operation: OperationResult) -> list[str]:
+    return [error for error in operation.errors if f"{operation.label}: {error}" not in report.settled_errors]
 
 
 def one_line(title: str, message: str) -> str:
