@@ -121,7 +121,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m contract_tests",
         description="Hold an InvenTree server (or the mock) to the InvenTree API contract with Schemathesis.",
         epilog=f"Every option can also be set as {env_name('<option>')} (e.g. {env_name('base_url')}, "
-        f"{env_name('token')}, {env_name('max_examples')}); options win over the environment.",
+        f"{env_name('token')}, {env_name('max_examples')}); options win over the environment. "
+        "`python -m contract_tests drift --help`: the server's own schema against the contract, alone.",
     )
     groups: dict[str, Any] = {}
     for group, flags, keywords in OPTIONS:

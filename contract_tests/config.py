@@ -138,6 +138,10 @@ class Settings:
             subset = f", operations {','.join(self.operations) or '*'} tags {','.join(self.tags) or '*'}"
         if self.exclude:
             subset += f", excluding {','.join(self.exclude)}"
+        if self.max_duration is not None:
+            subset += f", max-duration {self.max_duration:g}s"
+        if self.baseline is not None:
+            subset += f", baseline {self.baseline}" + (" (recording)" if self.baseline_record else "")
         return (
             f"{self.root_url} as {who}; {contract}; {mode}; max-examples {self.max_examples}, "
             f"seed {self.seed}, workers {self.workers}{subset}"

@@ -11,7 +11,8 @@ byte a second keeps either waiting for ever. Neither library offers a total dead
   `DeadlineTransport`, which reads the body chunk by chunk and stops at the deadline.
 
 Headers that trickle are bounded by the per-read timeout alone: neither library lets a caller reach
-the socket before the headers are read.
+the socket before the headers are read. So are Schemathesis' two capability probes of the base URL,
+sent before any hook runs. `--max-duration` bounds a whole run whatever hangs (see runner._execute).
 """
 
 from __future__ import annotations

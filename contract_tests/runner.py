@@ -8,6 +8,7 @@ generation unless `--seed` says otherwise.
 
 from __future__ import annotations
 
+import copy
 import sys
 import threading
 import time
@@ -200,7 +201,7 @@ def run(
     selected = list(selection(settings, document).values())  # a usage error shows before any request
     known = _known_failures(settings)
     login = login if login is not None else connect(settings)
-    drift = detect(settings.root_url, settings.request_timeout, overlaid=document) if settings.drift else None
+    drift = _DriftInBackground(settings, document) if settings.drift else None
     ledger, created = rules.Ledger(), CreatedObjects()
     guard = guard_for(settings, login, created)
     if guard is not None:
@@ -222,7 +223,7 @@ def run(
         report.rule_reasons = rules.reasons()
         if guard is not None:
             report.cleanup = clean_up(settings, login, created, guard, masker)
-        _judge(settings, report, drift, known)
+        _judge(settings, report, drift.result() if drift is not None else None, known)
         return report
     finally:
         if guard is not None:
@@ -288,6 +289,24 @@ def _execute(
     return report
 
 
+class _DriftInBackground:
+    """The drift comparison, run beside the tests: the server builds its schema and DeepDiff compares meanwhile."""
+
+    def __init__(self, settings: Settings, document: Mapping[str, Any]) -> None:
+        self._found: list[Drift] = []
+        overlaid = copy.deepcopy(dict(document))  # the run's own document changes under Schemathesis
+        self._thread = threading.Thread(
+            target=lambda: self._found.append(detect(settings.root_url, settings.request_timeout, overlaid=overlaid)),
+            name="contract-drift",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def result(self) -> Drift:
+        self._thread.join()
+        return self._found[0] if self._found else Drift.not_available("the comparison did not finish")
+
+
 def _known_failures(settings: Settings) -> list[baseline.Entry]:
     """The baseline's entries; none when recording a first one (its reasons are kept when it exists)."""
     if settings.baseline is None or (settings.baseline_record and not settings.baseline.exists()):
@@ -303,6 +322,7 @@ def _judge(settings: Settings, report: Report, drift: Drift | None, known: list[
         recorded = report.baseline_entries()
         baseline.save(settings.baseline, recorded, previous=known)
         report.judge(drift, baseline.load(settings.baseline))
+        report.notes.append(f"{len(recorded)} failures recorded in {settings.baseline}: give each a reason there")
 
 
 def guard_for(settings: Settings, login: Login, created: CreatedObjects) -> Guard | None:

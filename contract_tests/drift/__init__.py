@@ -24,4 +24,7 @@ def detect(root_url: str, timeout: float, overlaid: Mapping[str, Any] | None = N
         server = fetch_schema(root_url, timeout)
     except SchemaUnavailable as error:
         return Drift.not_available(str(error))
-    return compare(load_spec(published=True), server, overlaid=overlaid)
+    try:
+        return compare(load_spec(published=True), server, overlaid=overlaid)
+    except Exception as error:  # a schema prance or DeepDiff cannot take: the run goes on without drift
+        return Drift.not_available(f"the server's schema could not be compared ({type(error).__name__}: {error})")

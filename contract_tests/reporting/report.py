@@ -103,6 +103,9 @@ class FailureRecord:
     details: str
     reproduce: list[str]
     fingerprint: str = ""  # stable across runs (see reporting.baseline); "" until the collector sets it
+    # What the failure is about: its title, the first lines of its message and the path of the value at
+    # fault; drift is matched against this, not the details, which dump the whole schema and body.
+    subject: str = ""
     drift: list[str] = field(default_factory=list)  # the server's drift from the contract that explains it
     known: str | None = None  # the reason of the baseline entry that accepts it
 
@@ -329,6 +332,7 @@ class Collector:
                 details=self.masker(details),
                 reproduce=reproduction(self.masker, info, interaction, recorder),
                 fingerprint=fingerprint(operation.label, check, failure.title, failure_detail(failure)),
+                subject=self.masker(subject_of(failure)),
             )
         )
 
@@ -501,7 +505,14 @@ def error_fingerprint(operation: str, error: str) -> str:
 
 
 def _text(failure: FailureRecord) -> str:
-    return f"{failure.title}\n{failure.details}"
+    return failure.subject or f"{failure.title}\n{failure.details}"
+
+
+def subject_of(failure: Failure) -> str:
+    """A failure's title, the first two lines of its message, and the names on the path of the value at fault."""
+    lines = [line.strip() for line in str(failure.message or "").splitlines() if line.strip()][:2]
+    path = [str(part) for part in getattr(failure, "instance_path", None) or [] if not isinstance(part, int)]
+    return "\n".join([failure.title, *lines, " ".join(path)])
 
 
 def _xml(text: str) -> str:
