@@ -46,11 +46,11 @@ DEEP_FACTOR = 3
 STATEFUL_FACTOR = 5
 # GET with a side effect: marks every notification of the user read (shared facts: "Notifications").
 SIDE_EFFECT_GETS = ("notifications_readall_retrieve",)
+# How long a run stopped by --max-duration waits for the engine to finish the test in hand.
+STOP_GRACE_S = 30.0
 # What Schemathesis masks in what it prints (curl lines, failure details): the credentials InvenTree
 # takes, exactly these keys. Its default also masks any key holding "auth" or "key", which turns a
 # news item's `author` into "[Filtered]" and a curl line into one that no longer sends the request.
-# How long a run stopped by --max-duration waits for the engine to finish the test in hand.
-STOP_GRACE_S = 30.0
 SECRET_KEYS = ("authorization", "proxy-authorization", "cookie", "set-cookie", "x-csrftoken", "csrftoken", "sessionid")
 # Parts of a key that make it a secret (an empty list would bring Schemathesis' defaults back).
 SECRET_MARKERS = ("authorization", "cookie", "csrf", "sessionid")
@@ -77,7 +77,7 @@ def schemathesis_config(
         {
             "base-url": settings.root_url,
             "seed": settings.seed,
-            "workers": settings.workers,
+            "workers": settings.worker_count,
             "request-timeout": settings.request_timeout,
             "max-redirects": deadline.MAX_REDIRECTS,
             "output": {
@@ -280,6 +280,9 @@ def _execute(
                 on_event(item)
             if progress is not None:
                 display.handle(item)
+    except KeyboardInterrupt:
+        stream.stop()  # the engine ends the test in hand and sends nothing more
+        raise
     finally:
         display.close()
     report = collector.report

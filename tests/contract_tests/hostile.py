@@ -1,5 +1,5 @@
 """A hostile HTTP server on loopback, written on raw sockets: it answers the suite's log-in like InvenTree, then
-misbehaves on every API operation in one chosen way (a body or headers that trickle forever, a redirect loop,
+misbehaves on every API operation in one chosen way (a body that trickles forever, a redirect loop,
 bytes that are not HTTP, a connection reset). No ASGI server can be made to do these, hence the sockets.
 """
 
@@ -22,7 +22,7 @@ LOGIN = {
     "/api/user/token/": {"token": TOKEN, "name": "inventree-contract-kit", "expiry": None},
     "/api/user/me/": {"pk": 1, "username": "admin", "is_staff": True},
 }
-BEHAVIOURS = ("trickle-body", "trickle-headers", "redirect-loop", "garbage", "reset", "garbage-everywhere")
+BEHAVIOURS = ("trickle-body", "redirect-loop", "garbage", "reset", "garbage-everywhere")
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -66,9 +66,6 @@ class _Handler(socketserver.BaseRequestHandler):
         elif behaviour == "trickle-body":
             sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[")
             self._trickle(sock, b" ")
-        elif behaviour == "trickle-headers":
-            sock.sendall(b"HTTP/1.1 200 OK\r\n")
-            self._trickle(sock, b"X-Slow: a\r\n")
         return False
 
     def _trickle(self, sock: socket.socket, piece: bytes) -> None:

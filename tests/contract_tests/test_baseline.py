@@ -34,7 +34,7 @@ def test_record_then_accept_then_fail_only_on_a_new_fault(mock_app: Any, tmp_pat
     assert recorded.failures, render(recorded)
     assert recorded.exit_code == 0, render(recorded)
     entries = baseline.load(path)
-    assert {entry.operation for entry in entries} == {"GET /api/project-code/{id}/"}
+    assert {entry.operation for entry in entries} == {"GET /api/project-code/{id}/"}, path.read_text()
     # A human gives the reason; recording again keeps it.
     document = json.loads(path.read_text())
     for item in document["failures"]:
