@@ -25,8 +25,13 @@ def curl_line(
     body: bytes | None,
     *,
     header_value: Callable[[str, str], str],
+    reference: str | None = None,
 ) -> str:
-    """The command; `header_value(name, value)` returns what to print for a header (a reference, a mask)."""
+    """The command line that sends this request again.
+
+    `header_value(name, value)` says what to print for a header: the value, a mask, or `reference` (a
+    value naming an environment variable, double-quoted so that the shell expands it).
+    """
     parts = ["curl"]
     method = method.upper()
     parts += ["--head"] if method == "HEAD" else ["-X", method]
@@ -35,9 +40,10 @@ def curl_line(
         if name.lower() in NOT_REPEATED:
             continue
         shown = header_value(name, value)
-        parts.append(
-            f'-H "{shown}"' if "${" in shown else f"-H {shlex.quote(f'{name}: {shown}' if shown else f'{name};')}"
-        )
+        if reference is not None and shown == reference:
+            parts.append(f'-H "{name}: {shown}"')
+        else:
+            parts.append(f"-H {shlex.quote(f'{name}: {shown}' if shown else f'{name};')}")
     parts += [f"-H {shlex.quote(f'{name}:')}" for name in CURL_DEFAULTS if name.lower() not in present]
     feed = ""
     if body is not None:

@@ -71,7 +71,7 @@ class Masker:
     def header(self, name: str, value: str) -> str:
         """What a curl line shows for a header: the run's token as `${INVENTREE_TOKEN}`, other secrets masked."""
         if name.lower() == "authorization" and value.startswith("Token ") and value[6:] in self._secrets:
-            return f"Authorization: {TOKEN_REFERENCE}"
+            return TOKEN_REFERENCE
         return self(f"{name}: {value}").split(": ", 1)[1]
 
     def curl(self, line: str) -> str:
@@ -84,7 +84,9 @@ class Masker:
     def curl_for(self, request: Request) -> str:
         """A curl line that sends `request` again, byte for byte, once `$INVENTREE_TOKEN` holds the token."""
         headers = {name: ", ".join(values) for name, values in request.headers.items()}
-        return curl_line(request.method, request.uri, headers, request.body, header_value=self.header)
+        return curl_line(
+            request.method, request.uri, headers, request.body, header_value=self.header, reference=TOKEN_REFERENCE
+        )
 
 
 @dataclass

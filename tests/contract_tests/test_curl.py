@@ -15,7 +15,7 @@ import requests
 from contract_tests import render
 from contract_tests.checks.exchange import FollowUpFailed
 from contract_tests.reporting.curl import curl_line
-from contract_tests.reporting.report import Masker, reproduction
+from contract_tests.reporting.report import TOKEN_REFERENCE, Masker, reproduction
 from tests.contract_tests.faults import FAULTS, Exchange, Intercept
 from tests.contract_tests.servers import reset, serving, suite
 
@@ -107,7 +107,7 @@ def test_a_curl_line_sends_the_same_bytes(content_type: str | None, body: bytes)
         if content_type is not None:
             headers["Content-Type"] = content_type
         masker = Masker([TOKEN])
-        line = curl_line("PATCH", target, headers, body, header_value=masker.header)
+        line = curl_line("PATCH", target, headers, body, header_value=masker.header, reference=TOKEN_REFERENCE)
         assert TOKEN not in line and "${INVENTREE_TOKEN}" in line and "\n" not in line
         replay(line)
     (sent,) = recorder.seen
