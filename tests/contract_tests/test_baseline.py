@@ -14,8 +14,8 @@ from tests.contract_tests.faults import FAULTS, Fault
 from tests.contract_tests.servers import reset, serving, suite
 
 FAULT = {fault.name: fault for fault in FAULTS}
-# The operations of the two faults below, and nothing else: each run sends the same requests.
-OPERATIONS = ("project_code_retrieve", "project_code_create")
+# The operations of the two faults below, read-only: every run sends the same requests to the same data.
+OPERATIONS = ("project_code_retrieve", "units_retrieve")
 
 
 def run(app: Any, faults: list[Fault], path: Path, **options: Any) -> Any:
@@ -23,11 +23,11 @@ def run(app: Any, faults: list[Fault], path: Path, **options: Any) -> Any:
         app = fault.wrap(app)
     with serving(app) as url:
         reset(url)
-        return suite(url, operations=OPERATIONS, baseline=path, **options)
+        return suite(url, operations=OPERATIONS, read_only=True, baseline=path, **options)
 
 
 def test_record_then_accept_then_fail_only_on_a_new_fault(mock_app: Any, tmp_path: Path) -> None:
-    known, new = FAULT["wrong-type"], FAULT["undocumented-status"]
+    known, new = FAULT["wrong-type"], FAULT["missing-required-field"]
     path = tmp_path / "contract-baseline.json"
 
     recorded = run(mock_app, [known], path, baseline_record=True)
@@ -50,8 +50,8 @@ def test_record_then_accept_then_fail_only_on_a_new_fault(mock_app: Any, tmp_pat
 
     both = run(mock_app, [known, new], path)
     assert both.exit_code == 1, render(both)
-    assert {failure.operation for failure in both.gating_failures} == {"POST /api/project-code/"}
-    assert {failure.check for failure in both.gating_failures} == {"status_code_conformance"}
+    assert {failure.operation for failure in both.gating_failures} == {"GET /api/units/{id}/"}
+    assert {failure.check for failure in both.gating_failures} == {"response_schema_conformance"}
 
     fixed = run(mock_app, [], path)
     assert fixed.exit_code == 0, render(fixed)
