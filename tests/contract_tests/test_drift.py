@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import os
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from contract_tests import render
 from contract_tests.drift import Drift, compare, detect, explain
 from contract_tests.drift.cli import main as drift_main
+from contract_tests.reporting.report import Masker, write_junit
 from spec import load_spec
 from tests.contract_tests.faults import Exchange, Intercept
 from tests.contract_tests.servers import reset, serving, suite
@@ -115,12 +118,17 @@ def drifted_mock(app: Any) -> Any:
     return Intercept(app, method="GET", path="/api/schema/", before=schema)
 
 
-def test_failures_on_a_removed_operation_are_drift_and_do_not_fail_the_run(mock_app: Any) -> None:
+def test_failures_on_a_removed_operation_are_drift_and_do_not_fail_the_run(mock_app: Any, tmp_path: Path) -> None:
     operations = ("units_list", "units_create", "units_retrieve", "web_ui_preference_retrieve")
     with serving(drifted_mock(mock_app)) as url:
         reset(url)
         report = suite(url, operations=(*operations, "web_ui_preference_update"), drift=True)
     text = render(report)
+    write_junit(report, tmp_path / "junit.xml", Masker([]))
+    junit = ElementTree.parse(tmp_path / "junit.xml").getroot()
+    assert junit.find(".//failure") is None
+    told = [element.text or "" for element in junit.iter("system-out")]
+    assert any("drift: GET /api/web/ui_preference/: operation removed" in text for text in told)
     drifted = [failure for failure in report.failures if failure.drift]
     assert {failure.operation for failure in drifted} == {f"GET {UI_PREFERENCE}", f"PUT {UI_PREFERENCE}"}, text
     assert not report.gating_failures, text
