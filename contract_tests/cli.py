@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from contract_tests.config import READ_ONLY_WORKERS, Settings, default, env_name
+from contract_tests.config import Settings, default, env_name
 from contract_tests.errors import ContractError
 from contract_tests.reporting.report import Masker, render, write_junit
 from contract_tests.runner import run
@@ -77,11 +77,7 @@ OPTIONS: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
     (
         "generation",
         ("--workers",),
-        {
-            "type": int,
-            "metavar": "N",
-            "help": f"CLI only: parallel workers (default {READ_ONLY_WORKERS} with --read-only, else 1)",
-        },
+        {"type": int, "metavar": "N", "help": f"CLI only: parallel workers (default {default('workers')})"},
     ),
     (
         "generation",

@@ -18,7 +18,6 @@ from contract_tests.errors import UsageError
 
 ENV_PREFIX = "INVENTREE_"
 MASK = "**********"
-READ_ONLY_WORKERS = 2
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
@@ -64,7 +63,7 @@ class Settings:
     max_examples: int = 20
     max_steps: int = 8
     seed: int = 0
-    workers: int | None = None  # None: READ_ONLY_WORKERS with --read-only, else 1 (see worker_count)
+    workers: int = 1
     request_timeout: float = 10.0
     max_duration: float | None = None
     junit_xml: Path | None = None
@@ -111,7 +110,7 @@ class Settings:
                 f"or {env_name('username')} and {env_name('password')})"
             )
         for name, minimum in (("max_examples", 1), ("max_steps", 2), ("workers", 1), ("seed", 0)):
-            if getattr(self, name) is not None and getattr(self, name) < minimum:
+            if getattr(self, name) < minimum:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {minimum}, not {getattr(self, name)}")
         if self.request_timeout <= 0:
             raise UsageError(f"--request-timeout must be a positive number of seconds, not {self.request_timeout}")
@@ -119,17 +118,6 @@ class Settings:
             raise UsageError(f"--max-duration must be a positive number of seconds, not {self.max_duration}")
         if self.baseline_record and self.baseline is None:
             raise UsageError("--baseline-record needs --baseline FILE: the file to record the failures in")
-
-    @property
-    def worker_count(self) -> int:
-        """Parallel workers: as given, else two for a read-only run and one for a run that writes.
-
-        Reads run side by side safely; writes do not: a create in one worker changes the list another
-        worker is reading page by page, which its checks would take for a fault.
-        """
-        if self.workers is not None:
-            return self.workers
-        return READ_ONLY_WORKERS if self.read_only else 1
 
     @property
     def root_url(self) -> str:
@@ -156,7 +144,7 @@ class Settings:
             subset += f", baseline {self.baseline}" + (" (recording)" if self.baseline_record else "")
         return (
             f"{self.root_url} as {who}; {contract}; {mode}; max-examples {self.max_examples}, "
-            f"seed {self.seed}, workers {self.worker_count}{subset}"
+            f"seed {self.seed}, workers {self.workers}{subset}"
         )
 
 

@@ -77,7 +77,7 @@ def schemathesis_config(
         {
             "base-url": settings.root_url,
             "seed": settings.seed,
-            "workers": settings.worker_count,
+            "workers": settings.workers,
             "request-timeout": settings.request_timeout,
             "max-redirects": deadline.MAX_REDIRECTS,
             "output": {

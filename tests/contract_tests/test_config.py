@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.config import MASK, READ_ONLY_WORKERS, Secret, Settings, default
+from contract_tests.config import MASK, Secret, Settings, default
 from contract_tests.errors import UsageError
 
 URL = "http://127.0.0.1:8000"
@@ -14,15 +14,8 @@ URL = "http://127.0.0.1:8000"
 
 def test_defaults_come_from_the_dataclass() -> None:
     settings = Settings.load({"base_url": URL, "token": "t"}, environ={})
-    assert (settings.max_examples, settings.seed, settings.worker_count) == (default("max_examples"), 0, 1)
+    assert (settings.max_examples, settings.seed, settings.workers) == (default("max_examples"), 0, 1)
     assert settings.cleanup and not settings.read_only and not settings.published
-
-
-def test_reads_run_in_parallel_by_default_and_writes_do_not() -> None:
-    reads = Settings.load({"base_url": URL, "token": "t", "read_only": True}, environ={})
-    assert reads.worker_count == READ_ONLY_WORKERS > 1
-    chosen = Settings.load({"base_url": URL, "token": "t", "read_only": True, "workers": 1}, environ={})
-    assert chosen.worker_count == 1
 
 
 def test_environment_fills_what_options_leave_out() -> None:
