@@ -16,7 +16,7 @@ from typing import Any
 from contract_tests.config import Settings, default, env_name
 from contract_tests.drift import compare, fetch_schema, render_drift
 from contract_tests.errors import ContractError, UsageError
-from contract_tests.reporting.report import Masker
+from contract_tests.reporting.masking import Masker
 from spec import load_spec
 
 EXIT_NO_BREAKING, EXIT_BREAKING, EXIT_USAGE = 0, 1, 2
