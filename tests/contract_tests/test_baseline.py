@@ -26,6 +26,7 @@ def run(app: Any, faults: list[Fault], path: Path, **options: Any) -> Any:
         return suite(url, operations=OPERATIONS, read_only=True, baseline=path, **options)
 
 
+@pytest.mark.slow
 def test_record_then_accept_then_fail_only_on_a_new_fault(mock_app: Any, tmp_path: Path) -> None:
     known, new = FAULT["wrong-type"], FAULT["missing-required-field"]
     path = tmp_path / "contract-baseline.json"

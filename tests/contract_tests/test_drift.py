@@ -118,6 +118,7 @@ def drifted_mock(app: Any) -> Any:
     return Intercept(app, method="GET", path="/api/schema/", before=schema)
 
 
+@pytest.mark.slow
 def test_failures_on_a_removed_operation_are_drift_and_do_not_fail_the_run(mock_app: Any, tmp_path: Path) -> None:
     operations = ("units_list", "units_create", "units_retrieve", "web_ui_preference_retrieve")
     with serving(drifted_mock(mock_app)) as url:
@@ -137,6 +138,7 @@ def test_failures_on_a_removed_operation_are_drift_and_do_not_fail_the_run(mock_
     assert "On drifted parts, not counted" in text
 
 
+@pytest.mark.slow
 def test_the_same_failures_fail_the_run_without_drift(mock_app: Any) -> None:
     with serving(drifted_mock(mock_app)) as url:
         reset(url)
