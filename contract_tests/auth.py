@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from contract_tests.config import Secret, Settings
+from contract_tests.deadline import DeadlineTransport
 from contract_tests.errors import CredentialsRefused, ServerUnreachable
 
 # The token name the suite asks for, so that repeated runs reuse one token instead of piling them up.
@@ -36,6 +37,7 @@ class Login:
 
 def connect(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> Login:
     """Check that the server is up and is InvenTree, obtain a token if needed, and check that it is accepted."""
+    transport = transport if transport is not None else DeadlineTransport(settings.request_timeout)
     with httpx.Client(base_url=settings.root_url, timeout=settings.request_timeout, transport=transport) as client:
         info = _server_info(client, settings.root_url)
         token = settings.token if settings.token is not None else fetch_token(client, settings)

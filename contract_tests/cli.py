@@ -84,9 +84,35 @@ OPTIONS: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
         ("--request-timeout",),
         {"type": float, "metavar": "S", "help": f"seconds per request (default {default('request_timeout'):g})"},
     ),
+    (
+        "generation",
+        ("--max-duration",),
+        {"type": float, "metavar": "S", "help": "CLI only: stop testing after S seconds, then clean up and report"},
+    ),
     ("output", ("--junit-xml",), {"type": Path, "metavar": "FILE", "help": "also write a JUnit XML report"}),
+    (
+        "output",
+        ("--baseline",),
+        {"type": Path, "metavar": "FILE", "help": "CLI only: known failures; fail only on others"},
+    ),
+    (
+        "output",
+        ("--baseline-record",),
+        {"action": "store_const", "const": True, "help": "CLI only: write this run's failures to --baseline FILE"},
+    ),
+    (
+        "output",
+        ("--no-drift",),
+        {
+            "dest": "drift",
+            "action": "store_const",
+            "const": False,
+            "help": "CLI only: do not compare the server's own schema (/api/schema/) with the contract",
+        },
+    ),
 )
-CLI_ONLY = ("--workers", "--junit-xml")  # pytest runs tests one by one and writes its own --junit-xml
+# pytest runs tests one by one and writes its own --junit-xml; the rest concern a whole run's report.
+CLI_ONLY = ("--workers", "--junit-xml", "--max-duration", "--baseline", "--baseline-record", "--no-drift")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -95,7 +121,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m contract_tests",
         description="Hold an InvenTree server (or the mock) to the InvenTree API contract with Schemathesis.",
         epilog=f"Every option can also be set as {env_name('<option>')} (e.g. {env_name('base_url')}, "
-        f"{env_name('token')}, {env_name('max_examples')}); options win over the environment.",
+        f"{env_name('token')}, {env_name('max_examples')}); options win over the environment. "
+        "`python -m contract_tests drift --help`: the server's own schema against the contract, alone.",
     )
     groups: dict[str, Any] = {}
     for group, flags, keywords in OPTIONS:
@@ -107,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
 
 # Commands besides the default run: `python -m contract_tests <command> ...` hands the rest of the
 # arguments to the module's `main(argv) -> int`. Imported on use, so that each loads only what it needs.
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {"drift": "contract_tests.drift.cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -65,7 +65,11 @@ class Settings:
     seed: int = 0
     workers: int = 1
     request_timeout: float = 10.0
+    max_duration: float | None = None
     junit_xml: Path | None = None
+    baseline: Path | None = None
+    baseline_record: bool = False
+    drift: bool = True
     # Not an option: the suite reads the contract through `spec`, and tests may hand in another one.
     document: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
@@ -110,6 +114,10 @@ class Settings:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {minimum}, not {getattr(self, name)}")
         if self.request_timeout <= 0:
             raise UsageError(f"--request-timeout must be a positive number of seconds, not {self.request_timeout}")
+        if self.max_duration is not None and self.max_duration <= 0:
+            raise UsageError(f"--max-duration must be a positive number of seconds, not {self.max_duration}")
+        if self.baseline_record and self.baseline is None:
+            raise UsageError("--baseline-record needs --baseline FILE: the file to record the failures in")
 
     @property
     def root_url(self) -> str:
@@ -130,6 +138,10 @@ class Settings:
             subset = f", operations {','.join(self.operations) or '*'} tags {','.join(self.tags) or '*'}"
         if self.exclude:
             subset += f", excluding {','.join(self.exclude)}"
+        if self.max_duration is not None:
+            subset += f", max-duration {self.max_duration:g}s"
+        if self.baseline is not None:
+            subset += f", baseline {self.baseline}" + (" (recording)" if self.baseline_record else "")
         return (
             f"{self.root_url} as {who}; {contract}; {mode}; max-examples {self.max_examples}, "
             f"seed {self.seed}, workers {self.workers}{subset}"
@@ -206,6 +218,10 @@ _KINDS: dict[str, type] = {
     "seed": int,
     "workers": int,
     "request_timeout": float,
+    "max_duration": float,
     "junit_xml": Path,
+    "baseline": Path,
+    "baseline_record": bool,
+    "drift": bool,
 }
 _KIND_WORDS: dict[type, str] = {bool: "true or false", int: "a whole number", float: "a number"}

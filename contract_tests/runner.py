@@ -8,21 +8,28 @@ generation unless `--seed` says otherwise.
 
 from __future__ import annotations
 
+import copy
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
+from queue import Empty, Queue
 from typing import Any, TextIO
 
-import httpx
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
+from contract_tests import deadline
 from contract_tests.auth import Login, connect
 from contract_tests.checks import responses as checks  # noqa: F401  (importing the checks registers them)
 from contract_tests.checks import rules
 from contract_tests.config import Settings
+from contract_tests.drift import Drift, detect
 from contract_tests.errors import UsageError
+from contract_tests.reporting import baseline
+from contract_tests.reporting.progress import RunProgress
 from contract_tests.reporting.report import Collector, Masker, Report
 from contract_tests.staging.cleanup import CreatedObjects
 from contract_tests.staging.discovery import Known, discover
@@ -39,6 +46,14 @@ DEEP_FACTOR = 3
 STATEFUL_FACTOR = 5
 # GET with a side effect: marks every notification of the user read (shared facts: "Notifications").
 SIDE_EFFECT_GETS = ("notifications_readall_retrieve",)
+# How long a run stopped by --max-duration waits for the engine to finish the test in hand.
+STOP_GRACE_S = 30.0
+# What Schemathesis masks in what it prints (curl lines, failure details): the credentials InvenTree
+# takes, exactly these keys. Its default also masks any key holding "auth" or "key", which turns a
+# news item's `author` into "[Filtered]" and a curl line into one that no longer sends the request.
+SECRET_KEYS = ("authorization", "proxy-authorization", "cookie", "set-cookie", "x-csrftoken", "csrftoken", "sessionid")
+# Parts of a key that make it a secret (an empty list would bring Schemathesis' defaults back).
+SECRET_MARKERS = ("authorization", "cookie", "csrf", "sessionid")
 
 
 def contract(settings: Settings) -> dict[str, Any]:
@@ -64,6 +79,10 @@ def schemathesis_config(
             "seed": settings.seed,
             "workers": settings.workers,
             "request-timeout": settings.request_timeout,
+            "max-redirects": deadline.MAX_REDIRECTS,
+            "output": {
+                "sanitization": {"keys-to-sanitize": list(SECRET_KEYS), "sensitive-markers": list(SECRET_MARKERS)}
+            },
             "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
             # No state in the working directory: every run starts from the seed alone.
             "cache": {"enabled": False},
@@ -180,14 +199,16 @@ def run(
     """Run the suite against `settings.base_url` and return what it found. Raises ContractError before testing."""
     document = contract(settings)
     selected = list(selection(settings, document).values())  # a usage error shows before any request
+    known = _known_failures(settings)
     login = login if login is not None else connect(settings)
+    drift = _DriftInBackground(settings, document) if settings.drift else None
     ledger, created = rules.Ledger(), CreatedObjects()
     guard = guard_for(settings, login, created)
     if guard is not None:
         guard.attach(document)
     try:
-        known = existing_objects(settings, login, document)
-        schema = build_schema(settings, login, document=document, ledger=ledger, created=created, known=known)
+        existing = existing_objects(settings, login, document)
+        schema = build_schema(settings, login, document=document, ledger=ledger, created=created, known=existing)
         masker = Masker([*settings.secrets(), login.token.reveal()], settings.username)
         who = f"{login.username or 'token user'}" + (" (staff)" if login.is_staff else "")
         collector = Collector(
@@ -197,21 +218,114 @@ def run(
             masker=masker,
             output=schema.config.output,
         )
-        for event in from_schema(schema).execute():
-            collector.handle(event)
-            if on_event is not None:
-                on_event(event)
-            if progress is not None:
-                _progress(event, progress)
-        report = collector.report
+        report = _execute(settings, schema, collector, progress, on_event)
         report.tolerated = ledger.counts
         report.rule_reasons = rules.reasons()
         if guard is not None:
             report.cleanup = clean_up(settings, login, created, guard, masker)
+        _judge(settings, report, drift.result() if drift is not None else None, known)
         return report
     finally:
         if guard is not None:
             guard.detach(document)
+
+
+def _execute(
+    settings: Settings,
+    schema: BaseSchema,
+    collector: Collector,
+    progress: TextIO | None,
+    on_event: Callable[[events.EngineEvent], None] | None,
+) -> Report:
+    """Run the engine to the end, or until --max-duration: then it is stopped as Ctrl-C stops it.
+
+    The engine runs in a thread of its own and this one waits for its events, so that a run with
+    --max-duration ends even if the engine does not stop (a request outside any deadline, such as
+    Schemathesis' capability probes, can hang on a hostile server): after STOP_GRACE_S more it is left.
+    """
+    display = RunProgress(
+        progress or sys.stderr, len(collector.report.operations), lambda: len(collector.report.failures)
+    )
+    stream = from_schema(schema).execute()
+    queue: Queue[events.EngineEvent | BaseException | None] = Queue()
+
+    def pump() -> None:
+        try:
+            for event in stream:
+                queue.put(event)
+        except BaseException as error:  # handed to the waiting thread, which raises it
+            queue.put(error)
+        queue.put(None)
+
+    threading.Thread(target=pump, name="contract-engine", daemon=True).start()
+    limit = None if settings.max_duration is None else time.monotonic() + settings.max_duration
+    stopping = False
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=None if limit is None else max(0.0, limit - time.monotonic()))
+            except Empty:
+                if stopping:
+                    collector.report.stopped = f"the engine did not stop within {STOP_GRACE_S:g}s of --max-duration"
+                    break
+                stopping, limit = True, time.monotonic() + STOP_GRACE_S
+                stream.stop()
+                continue
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            collector.handle(item)
+            if on_event is not None:
+                on_event(item)
+            if progress is not None:
+                display.handle(item)
+    except KeyboardInterrupt:
+        stream.stop()  # the engine ends the test in hand and sends nothing more
+        raise
+    finally:
+        display.close()
+    report = collector.report
+    if stopping and report.stopped is None:
+        untested = sum(1 for operation in report.operations.values() if operation.status == "untested")
+        report.stopped = f"--max-duration {settings.max_duration:g}s reached; {untested} operations untested"
+    return report
+
+
+class _DriftInBackground:
+    """The drift comparison, run beside the tests: the server builds its schema and DeepDiff compares meanwhile."""
+
+    def __init__(self, settings: Settings, document: Mapping[str, Any]) -> None:
+        self._found: list[Drift] = []
+        overlaid = copy.deepcopy(dict(document))  # the run's own document changes under Schemathesis
+        self._thread = threading.Thread(
+            target=lambda: self._found.append(detect(settings.root_url, settings.request_timeout, overlaid=overlaid)),
+            name="contract-drift",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def result(self) -> Drift:
+        self._thread.join()
+        return self._found[0] if self._found else Drift.not_available("the comparison did not finish")
+
+
+def _known_failures(settings: Settings) -> list[baseline.Entry]:
+    """The baseline's entries; none when recording a first one (its reasons are kept when it exists)."""
+    if settings.baseline is None or (settings.baseline_record and not settings.baseline.exists()):
+        return []
+    return baseline.load(settings.baseline)
+
+
+def _judge(settings: Settings, report: Report, drift: Drift | None, known: list[baseline.Entry]) -> None:
+    """Label drift and known failures; when recording, write the baseline and judge against it."""
+    report.baseline = settings.baseline
+    report.judge(drift, [] if settings.baseline_record else known)
+    if settings.baseline_record and settings.baseline is not None:
+        recorded = report.baseline_entries()
+        baseline.save(settings.baseline, recorded, previous=known)
+        report.judge(drift, baseline.load(settings.baseline))
+        report.notes.append(f"{len(recorded)} failures recorded in {settings.baseline}: give each a reason there")
 
 
 def guard_for(settings: Settings, login: Login, created: CreatedObjects) -> Guard | None:
@@ -232,13 +346,5 @@ def clean_up(settings: Settings, login: Login, created: CreatedObjects, guard: G
 
 def existing_objects(settings: Settings, login: Login, document: Mapping[str, Any]) -> Known:
     """What the server holds already (one read per list), for generation to name (see staging.discovery)."""
-    with httpx.Client(base_url=settings.root_url, headers=login.headers(), timeout=settings.request_timeout) as client:
+    with deadline.client(settings.root_url, settings.request_timeout, headers=login.headers()) as client:
         return discover(client, document)
-
-
-def _progress(event: events.EngineEvent, stream: TextIO) -> None:
-    if isinstance(event, events.PhaseStarted) and event.phase.is_enabled:
-        stream.write(f"{event.phase.name.display} ...\n")
-    elif isinstance(event, events.PhaseFinished) and event.phase.is_enabled:
-        stream.write(f"{event.phase.name.display}: {event.status.value}\n")
-    stream.flush()

@@ -28,6 +28,20 @@ LIVE_FIELDS = frozenset(
 NOT_JSON = object()
 
 
+class FollowUpFailed(AssertionError):
+    """A check's own request failed it: `sent` is that request, which the report reproduces, not the original."""
+
+    def __init__(self, message: str, sent: Any) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+def expect(condition: bool, message: str, answer: Response) -> None:
+    """Assert about the answer to a check's own request; a failure names that request for reproduction."""
+    if not condition:
+        raise FollowUpFailed(message, answer.request)
+
+
 def own_requests(check: CheckFunction) -> CheckFunction:
     """Skip Schemathesis' probes with another method (OPTIONS, an undeclared PUT): other checks judge those."""
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import schemathesis
 from schemathesis.core.transport import Response
 
-from contract_tests.checks.exchange import PAGINATION_PARAMETERS, follow_up, is_list, json_body, short
+from contract_tests.checks.exchange import PAGINATION_PARAMETERS, expect, follow_up, is_list, json_body, short
 from contract_tests.checks.list_fields import ORDERING_FIELDS, SEARCH_FIELDS
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 TOKEN = re.compile(r"[A-Za-z0-9]{3,}")
 # Well-formed (InvenTree's `inv-<40 hex>-<date>`), but never issued by any server.
 UNKNOWN_TOKEN = "inv-" + "0" * 40 + "-20000101"
+DRF_DETAIL_DOCUMENTED = 'Documented: a DRF detail, e.g. {"detail": "Invalid token."}'
 
 
 @schemathesis.check
@@ -54,17 +55,22 @@ class unauthenticated_request_refused:
             answer = follow_up(ctx, case, operation, repeat=case, credentials=credentials)
             body = json_body(answer)
             request = f"{operation.method.upper()} {answer.request.url} {what}"
-            assert answer.status_code == 401, (
+            expect(
+                answer.status_code == 401,
                 f"Received: {answer.status_code} for {request}\n"
-                'Documented: 401 {"detail": "Authentication credentials were not provided."} or "Invalid token."'
+                'Documented: 401 {"detail": "Authentication credentials were not provided."} or "Invalid token."',
+                answer,
             )
-            assert "www-authenticate" in answer.headers, (
+            expect(
+                "www-authenticate" in answer.headers,
                 f"Received: 401 without a WWW-Authenticate header for {request}\n"
-                "Documented: WWW-Authenticate naming the scheme to use (Token)"
+                "Documented: WWW-Authenticate naming the scheme to use (Token)",
+                answer,
             )
-            assert isinstance(body, Mapping) and isinstance(body.get("detail"), str), (
-                f"Received: 401 {short(body)} for {request}\n"
-                'Documented: a DRF detail, e.g. {"detail": "Invalid token."}'
+            expect(
+                isinstance(body, Mapping) and isinstance(body.get("detail"), str),
+                f"Received: 401 {short(body)} for {request}\n" + DRF_DETAIL_DOCUMENTED,
+                answer,
             )
         return None
 

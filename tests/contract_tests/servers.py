@@ -29,6 +29,6 @@ def reset(url: str) -> None:
 
 
 def suite(url: str, **options: Any) -> Report:
-    """Run the contract suite against `url` as the mock's admin; quiet, and small unless told otherwise."""
-    options = {"base_url": url, **ADMIN, "max_examples": 5, **options}
+    """Run the contract suite against `url` as the mock's admin; quiet, small and without drift unless told otherwise."""
+    options = {"base_url": url, **ADMIN, "max_examples": 5, "drift": False, **options}
     return run(Settings.load(options, environ={}), progress=None)
