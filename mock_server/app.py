@@ -21,7 +21,7 @@ from mock_server.resources.handlers import Registry, build_registry
 from mock_server.resources.metadata import register_options
 from mock_server.settings import Settings
 from mock_server.state.fixtures import load_fixtures
-from mock_server.state.store import Store
+from mock_server.state.memory import MemoryStore
 from spec import load_spec, operations
 
 DOCS_PATH = "/api/docs"
@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     register_options(registry, prepared)
     _check_every_operation_served(prepared, registry)
     fixtures = load_fixtures(settings.fixtures, registry.tables, document)
-    store = Store(fixtures, {spec.name: spec.table() for spec in registry.tables})
+    store = MemoryStore(fixtures, {spec.name: spec.table() for spec in registry.tables})
     for hook in registry.reset_hooks:
         store.on_reset(hook)
     state = AppState(store=store, settings=settings, document=document)

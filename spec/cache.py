@@ -60,8 +60,10 @@ def files_digest(files: Iterable[Path], *extra: str) -> str:
 class DiskCache:
     """Entries of one kind (`namespace`) in the cache folder."""
 
-    def __init__(self, namespace: str, directory: Path | None = None, *, enabled: bool = True) -> None:
+    def __init__(self, namespace: str, directory: Path | None = None, *, enabled: bool = True, keep: int = 8) -> None:
         self.namespace = namespace
+        # Entries of this namespace kept; older ones are removed when a new one is written.
+        self.keep = keep
         self.directory = directory if directory is not None or not enabled else cache_dir()
         self.enabled = enabled and self.directory is not None
 
@@ -108,3 +110,15 @@ class DiskCache:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+            return
+        self._prune(target)
+
+    def _prune(self, newest: Path) -> None:
+        """Remove all but the `keep` most recently written entries (a reader mid-way keeps its open file)."""
+        with contextlib.suppress(OSError):
+            entries = sorted(
+                newest.parent.glob(f"{self.namespace}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
+            for old in entries[self.keep :]:
+                if old != newest:
+                    old.unlink(missing_ok=True)

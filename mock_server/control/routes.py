@@ -56,7 +56,7 @@ async def login(request: Request) -> Response:
     if user is None:
         return JSONResponse({"non_field_errors": ["Unable to log in with provided credentials."]}, status_code=400)
     session = {"key": secrets.token_hex(16), "user": user["pk"], "csrf_token": secrets.token_hex(16)}
-    with app_state.store.lock:
+    with app_state.store.transaction():
         app_state.store["sessions"].insert(session)
     response = JSONResponse({"username": user["username"], "csrftoken": session["csrf_token"]})
     response.set_cookie("sessionid", session["key"], httponly=True, samesite="lax")

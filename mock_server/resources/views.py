@@ -101,7 +101,7 @@ class ModelViews:
         return json_response(self.show(self.get_object(call), call))
 
     async def create(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             data = self._checked(call, call.data, None)
             if self.model.scope is not None:
                 data.update(self.model.scope(call))
@@ -115,14 +115,14 @@ class ModelViews:
         return self._save(call)
 
     def _save(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             record = self.get_object(call)
             changes = self._checked(call, call.data, record)
             record = self.table(call).update(record[self.table(call).key], changes)
         return json_response(self.show(record, call))
 
     async def destroy(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             record = self.get_object(call)
             self.table(call).delete(record[self.table(call).key])
         return no_content()
@@ -131,7 +131,7 @@ class ModelViews:
         """InvenTree's BulkDeleteMixin: `items` (primary keys) and/or `filters` (field values)."""
         body = await parse_body(call.raw_body, call.headers, max_depth=call.settings.max_json_depth)
         items, filters = _bulk_arguments(body)
-        with call.store.lock:
+        with call.store.transaction():
             table = self.table(call)
             doomed = self.records(call)
             if items:

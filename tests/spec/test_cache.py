@@ -107,3 +107,11 @@ def test_a_damaged_contract_entry_is_rebuilt(tmp_path: Path, monkeypatch: pytest
     header = json.loads(entry.read_text().partition("\n")[0])
     assert set(header) == {"format", "key", "sha256"}  # written whole again
     _load.cache_clear()
+
+
+def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
+    cache = DiskCache("test", tmp_path / "cache", keep=2)
+    for number in range(4):
+        cache.store(f"k{number}", number)
+    assert cache.load("k3") == 3 and cache.load("k2") == 2
+    assert cache.load("k1") is None and cache.load("k0") is None

@@ -58,7 +58,7 @@ def register(registry: Registry) -> None:
         if not isinstance(upload, UploadedFile):
             raise ValidationError({"image": ["No file was submitted."]})
         content_type = check_image(upload)
-        with call.store.lock:
+        with call.store.transaction():
             path = storage_path(call, upload.filename)
             call.store.media[path] = (content_type, upload.content)
             record = call.store["notes_images"].insert({"image": path, "user": call.user_pk, "date": now_text()})
