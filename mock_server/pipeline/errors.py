@@ -100,3 +100,10 @@ class UnsupportedMediaType(DetailError):
 
     def __init__(self, media_type: str) -> None:
         super().__init__(f'Unsupported media type "{media_type}" in request.')
+
+
+class PayloadTooLarge(APIError):
+    status_code = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__({"detail": f"Request body is larger than the limit of {limit} bytes."})

@@ -40,6 +40,55 @@ def writable_properties(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {name: prop for name, prop in schema.get("properties", {}).items() if not prop.get("readOnly")}
 
 
+class Serializer:
+    """A DRF serializer for one body schema, compiled once: its writable fields, required ones and constraints."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self.properties = writable_properties(schema)
+        self.required = frozenset(name for name in schema.get("required", []) if name in self.properties)
+        constraints = {"type": "object", "properties": {k: _constraints_only(v) for k, v in self.properties.items()}}
+        self._constraints = Draft4RequestValidator(constraints)
+
+    def clean(
+        self, data: Any, *, partial: bool, is_form: bool = False, relation_exists: RelationCheck | None = None
+    ) -> dict[str, Any]:
+        """Validate and coerce `data`; raise a DRF 400 listing every bad field."""
+        if data is None:
+            raise ValidationError({"non_field_errors": ["No data provided"]})
+        if not isinstance(data, Mapping):
+            raise ValidationError({"non_field_errors": [_not_a_dict(data)]})
+        required = self.required
+        cleaned: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        for name, prop in self.properties.items():
+            raw = _raw_value(data, name, prop, is_form)
+            if raw is MISSING:
+                if is_form and _type(prop) == "boolean" and not partial:
+                    cleaned[name] = False  # an unticked HTML checkbox is not sent: DRF reads it as False
+                elif partial:
+                    continue
+                elif name in required:
+                    # DRF's file fields word a missing upload their own way.
+                    errors[name] = ["No file was submitted." if prop.get("x-mock-file") else "This field is required."]
+                elif "default" in prop:
+                    cleaned[name] = prop["default"]
+                continue
+            try:
+                cleaned[name] = _coerce(
+                    raw, prop, required=name in required, is_form=is_form, relations=relation_exists
+                )
+            except FieldError as error:
+                errors[name] = [error.message]
+        # Length, range and pattern rules, checked by jsonschema and worded the DRF way.
+        for problem in self._constraints.iter_errors(cleaned):
+            field = str(problem.path[0]) if problem.path else "non_field_errors"
+            errors.setdefault(field, [_message(problem)])
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
 def clean(
     data: Any,
     schema: Mapping[str, Any],
@@ -48,36 +97,8 @@ def clean(
     is_form: bool = False,
     relation_exists: RelationCheck | None = None,
 ) -> dict[str, Any]:
-    """Validate and coerce `data` against an object schema; raise a DRF 400 listing every bad field."""
-    if data is None:
-        raise ValidationError({"non_field_errors": ["No data provided"]})
-    if not isinstance(data, Mapping):
-        raise ValidationError({"non_field_errors": [_not_a_dict(data)]})
-    properties = writable_properties(schema)
-    required = {name for name in schema.get("required", []) if name in properties}
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for name, prop in properties.items():
-        raw = _raw_value(data, name, prop, is_form)
-        if raw is MISSING:
-            if is_form and _type(prop) == "boolean" and not partial:
-                cleaned[name] = False  # an unticked HTML checkbox is not sent: DRF reads it as False
-            elif partial:
-                continue
-            elif name in required:
-                # DRF's file fields word a missing upload their own way.
-                errors[name] = ["No file was submitted." if prop.get("x-mock-file") else "This field is required."]
-            elif "default" in prop:
-                cleaned[name] = prop["default"]
-            continue
-        try:
-            cleaned[name] = _coerce(raw, prop, required=name in required, is_form=is_form, relations=relation_exists)
-        except FieldError as error:
-            errors[name] = [error.message]
-    _check_constraints(cleaned, schema, errors)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    """Validate and coerce `data` against an object schema (compiled for this one call)."""
+    return Serializer(schema).clean(data, partial=partial, is_form=is_form, relation_exists=relation_exists)
 
 
 def _raw_value(data: Mapping[str, Any], name: str, prop: Mapping[str, Any], is_form: bool) -> Any:
@@ -305,30 +326,6 @@ def _file(value: Any) -> UploadedFile:
 
 def _not_a_dict(data: Any) -> str:
     return f"Invalid data. Expected a dictionary, but got {type(data).__name__}."
-
-
-def _check_constraints(cleaned: dict[str, Any], schema: Mapping[str, Any], errors: dict[str, list[str]]) -> None:
-    """Length, range and pattern rules, checked by jsonschema and worded the DRF way."""
-    for error in _constraint_validator(schema).iter_errors(cleaned):
-        field = str(error.path[0]) if error.path else "non_field_errors"
-        errors.setdefault(field, [_message(error)])
-
-
-# Compiled validators by the identity of the operation's schema, which lives as long as the app;
-# bounded, so that schemas made on the fly (in tests) cannot grow it without end.
-_VALIDATORS: dict[int, tuple[Mapping[str, Any], Any]] = {}
-_VALIDATORS_KEPT = 256
-
-
-def _constraint_validator(schema: Mapping[str, Any]) -> Any:
-    cached = _VALIDATORS.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        if len(_VALIDATORS) >= _VALIDATORS_KEPT:
-            _VALIDATORS.clear()
-        properties = writable_properties(schema)
-        constraints = {"type": "object", "properties": {k: _constraints_only(v) for k, v in properties.items()}}
-        cached = _VALIDATORS[id(schema)] = (schema, Draft4RequestValidator(constraints))
-    return cached[1]
 
 
 def _constraints_only(prop: Mapping[str, Any]) -> dict[str, Any]:

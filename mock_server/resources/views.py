@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mock_server.pipeline.bodies import Body, parse_body
+from mock_server.pipeline.bodies import Body
 from mock_server.pipeline.context import Call, json_response, no_content
 from mock_server.pipeline.errors import EndpointNotFound, NotFound, ValidationError
 from mock_server.resources.listing import ListCache, ListOptions, page_body, paginate, select, selection_key
@@ -129,8 +129,7 @@ class ModelViews:
 
     async def bulk_destroy(self, call: Call) -> Response:
         """InvenTree's BulkDeleteMixin: `items` (primary keys) and/or `filters` (field values)."""
-        body = await parse_body(call.raw_body, call.headers, max_depth=call.settings.max_json_depth)
-        items, filters = _bulk_arguments(body)
+        items, filters = _bulk_arguments(call.body)
         with call.store.transaction():
             table = self.table(call)
             doomed = self.records(call)
