@@ -7,7 +7,6 @@ import secrets
 from pathlib import PurePosixPath
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
 from starlette.responses import Response
 
 from mock_server.pipeline.bodies import UploadedFile
@@ -30,6 +29,8 @@ def serialize(record: Record, call: Call) -> dict[str, Any]:
 
 def check_image(upload: UploadedFile) -> str:
     """Django's ImageField check: Pillow must open and verify the file. Returns its MIME type."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - loaded with the first upload, not at start-up
+
     try:
         with Image.open(io.BytesIO(upload.content)) as image:
             image.verify()
