@@ -11,6 +11,7 @@ from importlib.metadata import version
 from typing import Any, ClassVar
 
 from connexion.http_facts import METHODS
+from connexion.json_schema import Draft4RequestValidator
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.abstract import SpecMiddleware
@@ -118,3 +119,9 @@ def test_starlette_seams() -> None:
     regex, _, convertors = compile_path("/api/thing/{id:int}/")
     match = regex.match("/api/thing/42/")
     assert match is not None and convertors["id"].convert(match["id"]) == 42
+
+
+def test_connexions_request_validator_reads_openapi_nullable() -> None:
+    # resources/serializers.py and state/fixtures.py validate with it: OpenAPI 3.0's `nullable`.
+    validator = Draft4RequestValidator({"type": "string", "nullable": True, "maxLength": 2})
+    assert validator.is_valid(None) and validator.is_valid("ab") and not validator.is_valid("abc")
