@@ -93,7 +93,7 @@ class ModelViews:
         selected = self._cache.get_or_compute(
             table, key, lambda: select(self.records(call), options, call.query, haystack)
         )
-        page = paginate(selected, call.query, call.url)
+        page = paginate(selected, call.query, lambda: call.url)
         items = page.items if page is not None else selected
         return json_response(page_body(page, [self.show(r, call) for r in items]))
 
