@@ -198,7 +198,7 @@ def run(config: BenchConfig) -> BenchResults:
             folder = written[0].parent
             # Relative where it can be: the table is committed, the folder (raw/) is not.
             shown = folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder
-            ctx.note(f"profile of the mock under load (pyinstrument): {shown}")
+            ctx.note(f"profile of the mock under load (pyinstrument), in the uncommitted raw output: {shown}")
     results.meta["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     results.notes += ctx.notes
     return results
