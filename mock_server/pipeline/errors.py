@@ -1,7 +1,7 @@
 """InvenTree/DRF-shaped errors: each exception knows its status, body and headers.
 
-Handlers raise these; `render_error` turns one into the response a real InvenTree server sends.
-Connexion's own problem+json errors are translated into the same shapes in `app.py`.
+Every step of the pipeline and every view raises these; `api.render_api_error` turns one into
+the response a real InvenTree server sends.
 """
 
 from __future__ import annotations
