@@ -252,7 +252,7 @@ def scale_lines(results: BenchResults) -> list[str]:
     if starts:
         lines += [""]
         lines += table(
-            ["stored objects", "cold start", "peak RSS"],
+            ["stored objects", "cold start (empty cache)", "peak RSS"],
             [
                 [f"{size:,}", f"{starts[size].cold_start_s:.2f} s", f"{starts[size].peak_rss_mib:,.0f} MiB"]
                 for size in sorted(starts)

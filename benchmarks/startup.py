@@ -17,11 +17,10 @@ from pathlib import Path
 from benchmarks.context import PROJECT_DIR, RunContext
 from benchmarks.process import ServerProcess, ServerStartError, free_port
 from benchmarks.results import StartupRun
-from benchmarks.scale import DEFAULT_FIXTURES, ScaleError, write_fixtures
+from benchmarks.scale import CACHE_ENV, DEFAULT_FIXTURES, ScaleError, write_fixtures
 from benchmarks.targets import TARGETS
 
 PROBE = "/api/"
-CACHE_ENV = "INVENTREE_KIT_CACHE_DIR"
 DEFAULT_LABEL = "default fixtures"
 
 
