@@ -22,6 +22,7 @@ from mock_server.pipeline.auth import check_password
 from mock_server.pipeline.bodies import parse_body
 from mock_server.pipeline.context import AppState
 from mock_server.pipeline.errors import APIError, MethodNotAllowed, NotFound
+from mock_server.pipeline.routing import DRF_ORDER
 
 SECRET_FIELDS = {"password", "key", "token", "secret", "csrf_token"}
 
@@ -94,8 +95,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's routing errors (404, 405) in DRF's words instead of its plain text."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
-        error: APIError = MethodNotAllowed(request.method, [m.strip() for m in allowed.split(",") if m.strip()])
+        # Starlette lists a route's methods from a set, in no fixed order; DRF lists them in its own.
+        allowed = {m.strip() for m in (exc.headers or {}).get("Allow", "").split(",") if m.strip()}
+        error: APIError = MethodNotAllowed(request.method, [m for m in DRF_ORDER if m in allowed])
     elif exc.status_code == 404:
         error = NotFound()
     else:
