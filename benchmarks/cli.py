@@ -19,6 +19,7 @@ from benchmarks.profiling import run_profile
 from benchmarks.report import render_markdown
 from benchmarks.results import BenchResults
 from benchmarks.scale import run_scale
+from benchmarks.startup import run_startup
 from benchmarks.targets import REFERENCE, SCALE_QUERIES, SCENARIOS, TARGETS, Paths
 from benchmarks.tools import ensure_prism, ensure_wrk, export_spec, machine_facts, write_excerpt
 
@@ -69,6 +70,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-examples", type=int, help="--max-examples for the contract suite's timed run")
     parser.add_argument("--no-load", action="store_true", help="skip the load comparison")
     parser.add_argument("--no-scale", action="store_true", help="skip the scale test")
+    parser.add_argument("--no-startup", action="store_true", help="skip timing the mock's starts")
     parser.add_argument("--no-contract", action="store_true", help="skip timing the contract suite")
     parser.add_argument("--profile", action="store_true", help="also profile the mock under load with pyinstrument")
     parser.add_argument("--output-dir", type=Path, help="where latest.{md,json,png} go (default benchmarks/results)")
@@ -103,6 +105,7 @@ def build_config(args: argparse.Namespace) -> BenchConfig:
         contract_max_examples=args.max_examples or config.contract_max_examples,
         load=not args.no_load,
         scale=not args.no_scale,
+        startup=not args.no_startup,
         contract=not args.no_contract,
         profile=args.profile,
         output_dir=args.output_dir or config.output_dir,
@@ -167,6 +170,7 @@ def run(config: BenchConfig) -> BenchResults:
                 "scale_repetitions": config.scale_repetitions,
                 "scale_threads": config.scale_wrk.threads,
                 "scale_connections": config.scale_wrk.connections,
+                "startup_repetitions": config.startup_repetitions,
                 "quick": config.quick,
                 "reference": REFERENCE,
             },
@@ -184,6 +188,8 @@ def run(config: BenchConfig) -> BenchResults:
         results.load, results.server_runs = run_load(ctx, servers)
     if config.scale and ctx.wrk:
         results.scale, results.scale_servers = run_scale(ctx)
+    if config.startup:
+        results.startup = run_startup(ctx)
     if config.contract:
         results.contract = run_contract(ctx)
     if config.profile and ctx.wrk:
@@ -192,7 +198,7 @@ def run(config: BenchConfig) -> BenchResults:
             folder = written[0].parent
             # Relative where it can be: the table is committed, the folder (raw/) is not.
             shown = folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder
-            ctx.note(f"profile of the mock under load (pyinstrument): {shown}")
+            ctx.note(f"profile of the mock under load (pyinstrument), in the uncommitted raw output: {shown}")
     results.meta["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     results.notes += ctx.notes
     return results

@@ -31,6 +31,11 @@ class BenchConfig:
     # One client, one connection: the latency is then the store's work per request, not a queue of
     # 16 requests waiting behind a slow one (which, at 100,000 objects, would only measure wrk's timeout).
     scale_wrk: WrkSettings = field(default_factory=lambda: WrkSettings(threads=1, connections=1, timeout_s=30.0))
+    # Starts of the mock to its first 200 on GET /api/: the default fixtures 1 + N times (the first
+    # fills an empty cache), and twice with this many generated project codes.
+    startup: bool = True
+    startup_repetitions: int = 5
+    startup_large_size: int = 100_000
     contract: bool = True
     contract_max_examples: int = 10
     contract_timeout_s: float = 1800.0
@@ -50,6 +55,8 @@ class BenchConfig:
             scale_sizes=(10, 1_000, 10_000),
             scale_duration_s=2.0,
             scale_warmup_s=1.0,
+            startup_repetitions=2,
+            startup_large_size=10_000,
             contract_max_examples=3,
             quick=True,
         )

@@ -34,7 +34,13 @@ class Session:
 
 
 def start(
-    ctx: RunContext, target: Target, label: str, extra_args: tuple[str, ...] = (), timeout_s: float | None = None
+    ctx: RunContext,
+    target: Target,
+    label: str,
+    extra_args: tuple[str, ...] = (),
+    timeout_s: float | None = None,
+    *,
+    env: dict[str, str] | None = None,
 ) -> tuple[ServerProcess, float, str]:
     """Start one server on a free loopback port; the process, its cold start in seconds, its base URL."""
     port = free_port()
@@ -45,6 +51,7 @@ def start(
         base_url + PROBE_PATH,
         probe_headers=PROBE_HEADERS,
         log_path=ctx.raw_dir / "logs" / f"{label}.log",
+        env=env,
         cwd=PROJECT_DIR,
     )
     cold = server.start(timeout_s=timeout_s or ctx.config.start_timeout_s)

@@ -12,11 +12,13 @@ from benchmarks.analysis import (
     summarise_scale,
     summarise_servers,
 )
-from benchmarks.results import BenchResults
+from benchmarks.results import BenchResults, StartupRun
 from benchmarks.targets import REFERENCE
 
 TIMES = "\u00d7"  # the multiplication sign
 EN_DASH = "\u2013"  # between the ends of a range
+MOCK = "mock"
+CEILING = "starlette"  # bare Starlette: what a Python ASGI server costs at least
 DASH = EN_DASH  # an empty cell
 
 
@@ -168,6 +170,19 @@ def load_lines(results: BenchResults) -> list[str]:
             ["request", *labels],
             [[results.scenarios[sc]] + [cell(sv, sc, "cpu") for sv in servers] for sc in scenarios],
         )
+        to_starlette = ratio_summaries(results.load, CEILING, "cpu_us_per_request")
+        multiples = [
+            f"{results.scenarios[sc]} {fmt_ratio(to_starlette[(MOCK, sc)])}"
+            for sc in scenarios
+            if (MOCK, sc) in to_starlette
+        ]
+        if multiples:
+            lines += [
+                "",
+                "Our mock's CPU per request as a multiple of bare Starlette's, pair by pair: "
+                + "; ".join(multiples)
+                + ".",
+            ]
     lines += ["", "## Failed requests: non-2xx/3xx answers and socket errors, of all measured requests", ""]
     lines += table(
         ["request", *labels], [[results.scenarios[sc]] + [cell(sv, sc, "errors") for sv in servers] for sc in scenarios]
@@ -237,12 +252,48 @@ def scale_lines(results: BenchResults) -> list[str]:
     if starts:
         lines += [""]
         lines += table(
-            ["stored objects", "cold start", "peak RSS"],
+            ["stored objects", "cold start (empty cache)", "peak RSS"],
             [
                 [f"{size:,}", f"{starts[size].cold_start_s:.2f} s", f"{starts[size].peak_rss_mib:,.0f} MiB"]
                 for size in sorted(starts)
             ],
         )
+    return lines
+
+
+def startup_lines(results: BenchResults) -> list[str]:
+    """Each fixtures set with an empty and a warm cache: median start (range), CPU, peak memory."""
+    if not results.startup:
+        return []
+    groups: dict[tuple[str, str], list[StartupRun]] = {}
+    for run in results.startup:
+        groups.setdefault((run.fixtures, run.cache), []).append(run)
+    rows = []
+    for (fixtures, cache), runs in groups.items():
+        start = Spread.of(r.start_s for r in runs)
+        cpu = Spread.of(r.cpu_s for r in runs)
+        ranged = f" ({start.low:.2f}{EN_DASH}{start.high:.2f})" if start.count > 1 else ""
+        rows.append(
+            [
+                fixtures,
+                cache,
+                str(start.count),
+                f"{start.median:.2f} s{ranged}",
+                f"{cpu.median:.2f} s",
+                f"{max(r.peak_rss_mib for r in runs):,.0f} MiB",
+            ]
+        )
+    lines = [
+        "",
+        "## Start-up: our mock from spawn to the first 200 on `GET /api/`",
+        "",
+        "`python -m mock_server`, each series with a cache folder of its own: an *empty* cache is filled"
+        " by that start (the resolved contract and the parsed fixtures, spec/cache.py), a *warm* one is"
+        " read. Wall time is the median (range) of the starts; CPU is the process's user plus system"
+        " time by its first 200, less moved by other work on the machine than the wall time.",
+        "",
+    ]
+    lines += table(["fixtures", "cache", "starts", "to first 200", "CPU", "peak RSS"], rows, "llrrrr")
     return lines
 
 
@@ -272,6 +323,6 @@ def render_markdown(results: BenchResults, chart_name: str | None = None) -> str
     lines = header_lines(results)
     if chart_name:
         lines += ["", f"![requests/s and p99 per server]({chart_name})"]
-    for part in (load_lines, server_lines, scale_lines, contract_lines, note_lines):
+    for part in (load_lines, server_lines, scale_lines, startup_lines, contract_lines, note_lines):
         lines += part(results)
     return "\n".join(lines) + "\n"

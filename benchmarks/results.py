@@ -65,6 +65,18 @@ class ScaleServer:
 
 
 @dataclass(frozen=True)
+class StartupRun:
+    """One start of the mock: spawn to the first 200 on GET /api/, its CPU time by then, its peak memory."""
+
+    fixtures: str
+    # "empty": the contract and fixtures cache is filled by this start; "warm": it is read.
+    cache: str
+    start_s: float
+    cpu_s: float
+    peak_rss_mib: float
+
+
+@dataclass(frozen=True)
 class ContractRun:
     """One full run of the contract suite against the mock."""
 
@@ -93,6 +105,7 @@ class BenchResults:
     server_runs: list[ServerRun] = field(default_factory=list)
     scale: list[ScaleRun] = field(default_factory=list)
     scale_servers: list[ScaleServer] = field(default_factory=list)
+    startup: list[StartupRun] = field(default_factory=list)
     contract: ContractRun | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -117,6 +130,7 @@ class BenchResults:
             server_runs=[ServerRun(**run) for run in data.get("server_runs", [])],
             scale=[ScaleRun(**run) for run in data.get("scale", [])],
             scale_servers=[ScaleServer(**run) for run in data.get("scale_servers", [])],
+            startup=[StartupRun(**run) for run in data.get("startup", [])],
             contract=ContractRun(**contract) if contract is not None else None,
             notes=list(data.get("notes", [])),
         )

@@ -9,6 +9,7 @@ query answers; and once the first page repeated as is, to show what such a cache
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,6 +27,7 @@ from benchmarks.wrk import WrkError
 
 DEFAULT_FIXTURES = PROJECT_DIR / "fixtures"
 SEARCH_TERM = "needle"  # in one record of every hundred, starting with the first: found at every size
+CACHE_ENV = "INVENTREE_KIT_CACHE_DIR"
 PROJECT_CODE_FILES = ("project_codes.yaml", "project_codes.yml", "project-codes.yaml", "project-codes.yml")
 
 
@@ -96,10 +98,17 @@ def run_scale(ctx: RunContext) -> tuple[list[ScaleRun], list[ScaleServer]]:
         return runs, servers
     for size in config.scale_sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-fixtures-{size}-") as tmp:
+            # An empty cache of its own (spec/cache.py): every size starts as from a new checkout.
+            env = {**os.environ, CACHE_ENV: str(Path(tmp) / "cache")}
             try:
                 folder = write_fixtures(DEFAULT_FIXTURES, Path(tmp) / "fixtures", size)
                 server, cold, base_url = start(
-                    ctx, target, f"scale-{size}", ("--fixtures", str(folder)), timeout_s=config.scale_start_timeout_s
+                    ctx,
+                    target,
+                    f"scale-{size}",
+                    ("--fixtures", str(folder)),
+                    timeout_s=config.scale_start_timeout_s,
+                    env=env,
                 )
             except (ScaleError, ServerStartError, OSError, yaml.YAMLError) as exc:
                 ctx.note(f"scale: the mock with {size:,} project codes did not start ({exc}); skipped")

@@ -9,19 +9,17 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
-from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_server.control import routes as control
+from mock_server.control.routes import control_app
 from mock_server.pipeline.api import build_api
-from mock_server.pipeline.context import APP, AppState
+from mock_server.pipeline.context import AppState
 from mock_server.pipeline.preparation import prepare
-from mock_server.pipeline.routes import PathIndex
 from mock_server.resources.handlers import Registry, build_registry
 from mock_server.resources.metadata import register_options
 from mock_server.settings import Settings
 from mock_server.state.fixtures import load_fixtures
-from mock_server.state.store import Store
+from mock_server.state.memory import MemoryStore
 from spec import load_spec, operations
 
 DOCS_PATH = "/api/docs"
@@ -40,13 +38,12 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     register_options(registry, prepared)
     _check_every_operation_served(prepared, registry)
     fixtures = load_fixtures(settings.fixtures, registry.tables, document)
-    store = Store(fixtures, {spec.name: spec.table() for spec in registry.tables})
+    store = MemoryStore(fixtures, {spec.name: spec.table() for spec in registry.tables})
     for hook in registry.reset_hooks:
         store.on_reset(hook)
+    # The one place the store is handed out: to the app's parts, as they are built.
     state = AppState(store=store, settings=settings, document=document)
-    api = build_api(prepared, registry, store, PathIndex(prepared))
-    app: ASGIApp = Dispatcher(control=Router(routes=control.routes()), docs=SwaggerUI(document), api=api)
-    app = StateMiddleware(app, state=state)
+    app = Dispatcher(control=control_app(state), docs=SwaggerUI(document), api=build_api(prepared, registry, state))
     return CORSMiddleware(
         app,
         allow_origins=list(settings.cors_origins),
@@ -126,18 +123,6 @@ class SwaggerUI:
             app.add_api(self.document, resolver=lambda _operation_id: None)
             self._app = app
         await self._app(scope, receive, send)
-
-
-class StateMiddleware:
-    """Hand the long-lived state (store, settings, contract) to every request through its scope."""
-
-    def __init__(self, app: ASGIApp, state: AppState) -> None:
-        self.app = app
-        self.state = state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        scope[APP] = self.state
-        await self.app(scope, receive, send)
 
 
 __all__ = ["StartupError", "create_app"]

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import socket
 import sys
 import warnings
 from pathlib import Path
-
-import uvicorn
-from starlette.types import ASGIApp
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from mock_server.settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
+# The top-level modules the `mock` extra installs; without one of them the mock cannot start.
+MOCK_EXTRA_MODULES = frozenset({"connexion", "uvicorn", "starlette", "multipart", "python_multipart", "pint", "PIL"})
+INSTALL_MOCK = "pip install 'inventree-contract-kit[mock]'"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 # Connexion 3.3 triggers these two deprecation warnings on import; they concern its own
 # dependencies, and a user starting the mock has nothing to do about them.
@@ -21,8 +30,33 @@ QUIET_WARNINGS = (
 )
 
 
+class Stopped(Exception):
+    """Ctrl-C or SIGTERM: the server has shut down (or never finished starting)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Parse the arguments, build the app, bind the port, serve until interrupted."""
+    """Parse the arguments, build the app, bind the port, serve until Ctrl-C or SIGTERM."""
+    # uvicorn shuts down gracefully on these signals, then raises them again with the handlers it
+    # found: these turn that into one line and exit code 0 instead of a KeyboardInterrupt traceback.
+    previous = {sig: signal.signal(sig, _stop) for sig in STOP_SIGNALS}
+    try:
+        return _serve(argv)
+    except Stopped as stopped:
+        print(f"InvenTree mock stopped ({stopped}).", flush=True)
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _serve(argv: list[str] | None) -> int:
     for message, category in QUIET_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=category)
     args = _parser().parse_args(argv)
@@ -30,20 +64,43 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(
             host=args.host, port=args.port, fixtures=args.fixtures, published=args.published, log_level=args.log_level
         )
+        import uvicorn  # noqa: PLC0415 - after the arguments: `--help` needs no server
+
         sock = _bind(settings)
+    except ImportError as error:
+        return _missing_extra(error)
     except (ValueError, OSError) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
     try:
         app = _build(settings)
+    except ImportError as error:
+        sock.close()
+        return _missing_extra(error)
     except Exception as error:
         sock.close()
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
     _banner(settings)
     config = uvicorn.Config(app, log_level=settings.log_level, access_log=not args.quiet, lifespan="off")
+    # The banner says where the mock listens and the stop line says it stopped: uvicorn's own
+    # start and shutdown lines would repeat them. Its warnings and errors still show.
+    uvicorn_error = logging.getLogger("uvicorn.error")
+    if uvicorn_error.level == logging.INFO:
+        uvicorn_error.setLevel(logging.WARNING)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
+
+
+def _missing_extra(error: ImportError) -> int:
+    """One line naming the extra to install, when a module of the `mock` extra is missing."""
+    if (error.name or "").split(".")[0] not in MOCK_EXTRA_MODULES:
+        raise error
+    print(
+        f"ModuleNotFoundError: the mock needs the 'mock' extra ({error.name} is missing): {INSTALL_MOCK}",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:

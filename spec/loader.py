@@ -11,12 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openapi_spec_validator import validate as validate_openapi
-from prance.util.formats import parse_spec
-from prance.util.fs import read_file
-from prance.util.resolver import RESOLVE_FILES, RefResolver
-from prance.util.url import absurl
 
+from spec.cache import DiskCache, files_digest
 from spec.errors import SpecError, display_path
 from spec.overlay import apply_overlay, read_overlay
 
@@ -24,6 +20,9 @@ SPEC_DIR = Path(__file__).resolve().parent
 ROOT_DOCUMENT = SPEC_DIR / "openapi.yaml"
 OVERLAY_DIR = SPEC_DIR / "overlays"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# What a resolved document depends on besides the spec files: this loader and the libraries it uses.
+LOADER_SOURCES = (Path(__file__), SPEC_DIR / "overlay.py")
+LOADER_LIBRARIES = ("prance", "openapi-spec-validator", "python-jsonpath", "PyYAML")
 
 
 def load_spec(
@@ -67,6 +66,31 @@ def _load(root_document: str, overlay_files: tuple[str, ...]) -> dict[str, Any]:
     root = Path(root_document)
     if not root.is_file():
         raise SpecError(root, "the root document does not exist; pass the spec folder that holds openapi.yaml")
+    # Resolving and validating is most of a second; the result is kept on disk until an input changes.
+    cache = DiskCache("contract")
+    key = _cache_key(root, overlay_files) if cache.enabled else ""
+    cached = cache.load(key) if cache.enabled else None
+    if isinstance(cached, dict):
+        return cached
+    document = _build(root, overlay_files)
+    cache.store(key, document)
+    return document
+
+
+def _cache_key(root: Path, overlay_files: tuple[str, ...]) -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    def installed(name: str) -> str:
+        try:
+            return f"{name}=={version(name)}"
+        except PackageNotFoundError:
+            return f"{name} missing"
+
+    files = sorted(root.parent.rglob("*.yaml")) + [Path(name) for name in overlay_files] + list(LOADER_SOURCES)
+    return files_digest(files, f"overlays={overlay_files!r}", *(installed(name) for name in LOADER_LIBRARIES))
+
+
+def _build(root: Path, overlay_files: tuple[str, ...]) -> dict[str, Any]:
     document = _resolve(root)
     for name in overlay_files:
         overlay_path = Path(name)
@@ -83,6 +107,12 @@ def _resolve(root: Path) -> dict[str, Any]:
     RESOLVE_FILES inlines the split files and keeps `#/components/...` references as they are, so
     the result reads like the published schema (named components) rather than one flat tree.
     """
+    # prance takes a third of a second to import: only a document missing from the cache needs it.
+    from prance.util.formats import parse_spec  # noqa: PLC0415
+    from prance.util.fs import read_file  # noqa: PLC0415
+    from prance.util.resolver import RESOLVE_FILES, RefResolver  # noqa: PLC0415
+    from prance.util.url import absurl  # noqa: PLC0415
+
     try:
         specs = parse_spec(read_file(str(root)), str(root))
         resolver = RefResolver(specs, absurl(str(root)), resolve_types=RESOLVE_FILES, strict=False)
@@ -94,6 +124,8 @@ def _resolve(root: Path) -> dict[str, Any]:
 
 
 def _validate(document: dict[str, Any], root: Path, source: str) -> None:
+    from openapi_spec_validator import validate as validate_openapi  # noqa: PLC0415 - see _resolve
+
     try:
         validate_openapi(document)
     except Exception as exc:

@@ -1,13 +1,13 @@
 """Authentication as InvenTree's DRF stack does it: token, then HTTP Basic, then session cookie.
 
-`AuthenticationMiddleware` runs after Connexion has routed the request. It resolves the
-credentials once, answers DRF's exact 401/403 bodies for bad credentials or a missing CSRF token,
-enforces the operation's declared `security` (which schemes, and whether `{}` lets anonymous
-callers in), and leaves the identity in the scope for the views.
+`authenticate` resolves the credentials of a request once and answers DRF's exact 401/403 bodies
+for bad credentials or a missing CSRF token; `AuthenticationMiddleware` (pipeline/gates.py)
+applies it to each routed operation's declared `security`.
 
-Connexion's own security middleware is not used: it cannot word InvenTree's 401s, so the
-credentials had to be resolved here anyway, and running both measured as a sixth of the mock's
-time per request. The requirements still come from the contract, operation by operation.
+Connexion's security handlers (`security_map`) are not used: Connexion tries an operation's
+schemes in the order the contract lists them and words every refusal its own way, while DRF runs
+InvenTree's authenticators in a fixed order and each words its own refusal; the requirements
+still come from the contract, operation by operation.
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ import datetime as dt
 import hmac
 import secrets
 from collections.abc import Mapping
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.requests import cookie_parser
 
-from mock_server.pipeline.errors import AuthenticationFailed, NotAuthenticated, PermissionDenied
+from mock_server.pipeline.errors import AuthenticationFailed, PermissionDenied
 from mock_server.state.store import Record, Store
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-IDENTITY = "mock.identity"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,7 +100,8 @@ def _basic(authorization: str, store: Store) -> Identity | None:
 
 
 def _session(headers: Headers, method: str, store: Store) -> Identity:
-    cookies = parse_cookies(headers.get("cookie", ""))
+    # Starlette's cookie parser is a port of Django's `parse_cookie`, so the mock reads cookies as InvenTree does.
+    cookies = cookie_parser(headers.get("cookie", ""))
     session = store["sessions"].get(cookies.get("sessionid")) if cookies.get("sessionid") else None
     user = store["users"].get(session["user"]) if session else None
     if user is None or not user.get("is_active", True):
@@ -137,15 +136,6 @@ def check_password(store: Store, username: str, password: str) -> Record | None:
     return user
 
 
-def parse_cookies(header: str) -> dict[str, str]:
-    cookie: SimpleCookie = SimpleCookie()
-    try:
-        cookie.load(header)
-    except CookieError:
-        return {}
-    return {name: morsel.value for name, morsel in cookie.items()}
-
-
 def new_token_key() -> str:
     """A key in InvenTree's ApiToken format: `inv-<40 hex>-<yyyymmdd>`."""
     return f"inv-{secrets.token_hex(20)}-{dt.date.today():%Y%m%d}"
@@ -168,38 +158,3 @@ class Requirement:
     @classmethod
     def of(cls, security: list[dict[str, Any]]) -> Requirement:
         return cls(frozenset(name for entry in security for name in entry), any(not entry for entry in security))
-
-
-class AuthenticationMiddleware:
-    """Resolve credentials and enforce each routed operation's security; unknown paths pass through."""
-
-    def __init__(self, app: ASGIApp, store: Store, requirements: Mapping[str, Requirement]) -> None:
-        self.app = app
-        self.store = store
-        self.requirements = requirements
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            requirement = self.requirements.get(operation_id_of(scope) or "")
-            if requirement is None or not requirement.schemes:
-                scope[IDENTITY] = ANONYMOUS
-            else:
-                identity = authenticate(Headers(scope=scope), scope["method"], self.store)
-                if identity.user is None and not requirement.anonymous:
-                    raise NotAuthenticated()
-                if identity.method is not None and SCHEME_OF_METHOD[identity.method] not in requirement.schemes:
-                    raise NotAuthenticated()
-                scope[IDENTITY] = identity
-        await self.app(scope, receive, send)
-
-
-def identity_of(scope: Mapping[str, Any]) -> Identity:
-    identity = scope.get(IDENTITY, ANONYMOUS)
-    assert isinstance(identity, Identity)
-    return identity
-
-
-def operation_id_of(scope: Mapping[str, Any]) -> str | None:
-    """The operation Connexion's routing found for this request (None: no route matched)."""
-    operation_id: str | None = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
-    return operation_id

@@ -1,50 +1,89 @@
-"""What a view sees of one API call, and how a view's answer becomes a response."""
+"""What the app holds for its lifetime, what one request has learned, and how a view answers.
+
+`Call` is the one request state: the router creates it when it has found the operation and
+leaves it in Starlette's `Request.state` (backed by `scope["state"]`, as the ASGI spec has it);
+each later step fills in what it learns (who is calling, the body read once, parsed once and
+cleaned once), and the view receives it. Nothing else is carried in the scope.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import URL, Headers, QueryParams
 from starlette.responses import Response
 from starlette.types import Scope
 
-from mock_server.pipeline.auth import Identity, identity_of
+from mock_server.pipeline.auth import ANONYMOUS, Identity
 from mock_server.pipeline.bodies import Body
-from mock_server.resources.rendering import render_json
+from mock_server.pipeline.errors import APIError
+from mock_server.pipeline.rendering import render_json
 from mock_server.settings import Settings
 from mock_server.state.store import Store
 
-APP = "mock.app"
-BODY = "mock.body"
-DATA = "mock.data"
-DATA_ERROR = "mock.data_error"
-RAW_BODY = "mock.raw_body"
+if TYPE_CHECKING:
+    from mock_server.pipeline.operations import Operation
+
+# The name under which the request state sits in `scope["state"]`: `Request(scope).state.call`.
+STATE_KEY = "call"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class AppState:
-    """Everything long-lived that views need, put into every request's scope by the app."""
+    """Everything long-lived: the store, the settings and the contract, given to the app when it is built."""
 
     store: Store
     settings: Settings
     document: dict[str, Any]
 
 
+@dataclasses.dataclass(eq=False)
 class Call:
     """One API call: who makes it, what it asks for, and the state it acts on."""
 
-    def __init__(self, scope: Scope, path: Mapping[str, Any]) -> None:
-        self.scope = scope
-        self.path = dict(path)
-        state: AppState = scope[APP]
-        self.store = state.store
-        self.settings = state.settings
-        self.document = state.document
-        self.method: str = scope["method"]
-        self.identity: Identity = identity_of(scope)
+    app: AppState
+    scope: Scope
+    method: str
+    operation: Operation | None = None
+    # Path parameters, converted by the route's converters (integer ids are ints).
+    path: dict[str, Any] = dataclasses.field(default_factory=dict)
+    identity: Identity = ANONYMOUS
+    # The request body as received (read once, within the size limit).
+    raw_body: bytes = b""
+    # The body parsed by its Content-Type, and cleaned against the operation's schema.
+    parsed: Body | None = None
+    cleaned: dict[str, Any] | None = None
+    # A parse or validation error, raised when the view reads the body (as DRF's `request.data` does).
+    body_error: APIError | None = None
+
+    @classmethod
+    def start(cls, app: AppState, scope: Scope) -> Call:
+        """A new request state, left in `scope["state"]` for every later step."""
+        call = cls(app, scope, scope["method"])
+        scope.setdefault("state", {})[STATE_KEY] = call
+        return call
+
+    @staticmethod
+    def of(scope: Scope) -> Call:
+        """The request state the router left in the scope."""
+        call = scope["state"][STATE_KEY]
+        assert isinstance(call, Call)
+        return call
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return self.app.document
 
     @functools.cached_property
     def query(self) -> QueryParams:
@@ -60,28 +99,20 @@ class Call:
 
     @property
     def data(self) -> dict[str, Any]:
-        """The request body, cleaned against the operation's schema by the body validator.
+        """The request body, cleaned against the operation's schema.
 
         Reading it raises the body's parse or validation error, as reading DRF's `request.data` does.
         """
-        error = self.scope.get(DATA_ERROR)
-        if error is not None:
-            raise error
-        data = self.scope.get(DATA)
-        return data if isinstance(data, dict) else {}
+        if self.body_error is not None:
+            raise self.body_error
+        return self.cleaned if self.cleaned is not None else {}
 
     @property
     def body(self) -> Body:
         """The request body as parsed (all fields, not only those the schema names)."""
-        error = self.scope.get(DATA_ERROR)
-        if error is not None:
-            raise error
-        body = self.scope.get(BODY)
-        return body if isinstance(body, Body) else Body({})
-
-    @property
-    def raw_body(self) -> bytes:
-        return bytes(self.scope.get(RAW_BODY, b""))
+        if self.body_error is not None:
+            raise self.body_error
+        return self.parsed if self.parsed is not None else Body({})
 
     @property
     def user_pk(self) -> Any:

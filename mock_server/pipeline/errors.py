@@ -1,7 +1,7 @@
 """InvenTree/DRF-shaped errors: each exception knows its status, body and headers.
 
-Handlers raise these; `render_error` turns one into the response a real InvenTree server sends.
-Connexion's own problem+json errors are translated into the same shapes in `app.py`.
+Every step of the pipeline and every view raises these; `api.render_api_error` turns one into
+the response a real InvenTree server sends.
 """
 
 from __future__ import annotations
@@ -100,3 +100,10 @@ class UnsupportedMediaType(DetailError):
 
     def __init__(self, media_type: str) -> None:
         super().__init__(f'Unsupported media type "{media_type}" in request.')
+
+
+class PayloadTooLarge(APIError):
+    status_code = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__({"detail": f"Request body is larger than the limit of {limit} bytes."})

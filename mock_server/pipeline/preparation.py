@@ -1,8 +1,8 @@
 """The contract as the mock hands it to Connexion: same operations, plus what serving needs.
 
-The contract itself is never edited. This copy differs only where Connexion 3 needs help or the
+The contract itself is never edited. This copy differs only where routing needs help or the
 mock serves more than the contract describes:
-- paths are ordered so literal segments win over templates (Connexion matches in document order,
+- paths are ordered so literal segments win over templates (routes are tried in document order,
   so `/api/machine/{id}/` would otherwise swallow `/api/machine/types/`);
 - fields that are relations or file uploads are marked for the body validator;
 - the calls real clients make that lie outside the two sections (`GET /api/`, the current user,
@@ -39,7 +39,7 @@ UUID_ID_PATHS = ("/api/machine/{id}/",)
 
 
 def prepare(document: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the resolved contract, ready for Connexion to route, secure and validate."""
+    """A copy of the resolved contract, ready for Connexion to load and the pipeline to serve."""
     prepared = copy.deepcopy(document)
     extra = yaml.safe_load(EXTRA_OPERATIONS.read_text(encoding="utf-8"))
     prepared["paths"].update(extra["paths"])

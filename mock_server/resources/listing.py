@@ -131,15 +131,20 @@ class Page:
     previous: str | None
 
 
-def paginate(records: Sequence[Record], query: QueryParams, url: URL) -> Page | None:
-    """LimitOffsetPagination without a default limit: None means "answer a plain array"."""
+def paginate(records: Sequence[Record], query: QueryParams, url: URL | Callable[[], URL]) -> Page | None:
+    """LimitOffsetPagination without a default limit: None means "answer a plain array".
+
+    `url` may be given as a callable: the request's URL is then built only for a `next` or `previous` link.
+    """
     limit = _positive_int(query.get("limit"), strict=True)
     if limit is None:
         return None
     offset = _positive_int(query.get("offset"), strict=False) or 0
     count = len(records)
     items = list(records[offset : offset + limit]) if offset < count else []
-    absolute = str(url)
+    if offset + limit >= count and offset <= 0:
+        return Page(count, items, None, None)
+    absolute = str(url() if callable(url) else url)
     next_url = None
     if offset + limit < count:
         next_url = _replace(_replace(absolute, "limit", str(limit)), "offset", str(offset + limit))

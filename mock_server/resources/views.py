@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mock_server.pipeline.bodies import Body, parse_body
+from mock_server.pipeline.bodies import Body
 from mock_server.pipeline.context import Call, json_response, no_content
 from mock_server.pipeline.errors import APIError, EndpointNotFound, NotFound, PermissionDenied, ValidationError
 from mock_server.resources.listing import ListCache, ListOptions, page_body, paginate, select, selection_key
@@ -96,7 +96,7 @@ class ModelViews:
         selected = self._cache.get_or_compute(
             table, key, lambda: select(self.records(call), options, call.query, haystack)
         )
-        page = paginate(selected, call.query, call.url)
+        page = paginate(selected, call.query, lambda: call.url)
         items = page.items if page is not None else selected
         return json_response(page_body(page, [self.show(r, call) for r in items]))
 
@@ -104,7 +104,7 @@ class ModelViews:
         return json_response(self.show(self.get_object(call), call))
 
     async def create(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             data = self._checked(call, call.data, None)
             if self.model.scope is not None:
                 data.update(self.model.scope(call))
@@ -118,14 +118,14 @@ class ModelViews:
         return self._save(call)
 
     def _save(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             record = self.get_object(call)
             changes = self._checked(call, call.data, record)
             record = self.table(call).update(record[self.table(call).key], changes)
         return json_response(self.show(record, call))
 
     async def destroy(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             record = self.get_object(call)
             self.table(call).delete(record[self.table(call).key])
         return no_content()
@@ -136,9 +136,8 @@ class ModelViews:
         Its refusals after the arguments are checked are plain messages, not lists
         (`ValidationError({"non_field_errors": _("...")})`, InvenTree/api.py), and so are they here.
         """
-        body = await parse_body(call.raw_body, call.headers, max_depth=call.settings.max_json_depth)
-        items, filters = _bulk_arguments(body)
-        with call.store.lock:
+        items, filters = _bulk_arguments(call.body)
+        with call.store.transaction():
             table = self.table(call)
             doomed = self.records(call)
             if items:

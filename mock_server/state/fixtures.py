@@ -1,12 +1,16 @@
 """Fixtures: YAML files, one per table, validated against the contract when the mock starts.
 
-A bad record stops start-up with one line naming the file, the record and the field.
+A bad record stops start-up with one line naming the file, the record and the field. PyYAML
+builds Python objects in Python (ten seconds for 100,000 records), so the validated records of
+a fixtures folder are cached on disk (spec/cache.py), keyed by the files' contents, the record
+schemas and this loader: a folder starts from its cache until one of those changes.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,9 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from mock_server.state.store import Record, Table
+from mock_server.state.memory import MemoryTable
+from mock_server.state.store import Record
+from spec.cache import DiskCache, digest
 
 CONTRACT_URI = "urn:inventree-contract"
 SchemaSource = Callable[[Mapping[str, Any]], dict[str, Any]]
@@ -38,8 +44,8 @@ class TableSpec:
     # field -> table whose keys its value (or each value of a list) must be, as a foreign key would.
     references: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
-    def table(self) -> Table:
-        return Table(self.name, key=self.key, auto_key=self.auto_key)
+    def table(self) -> MemoryTable:
+        return MemoryTable(self.name, key=self.key, auto_key=self.auto_key)
 
 
 def component_record(
@@ -80,15 +86,52 @@ def load_fixtures(folder: Path, specs: Iterable[TableSpec], document: Mapping[st
     if not folder.is_dir():
         raise FixtureError(f"fixtures folder {folder} does not exist; pass --fixtures DIR with one YAML file per table")
     specs = list(specs)
+    schemas = {spec.name: _anchored(spec.schema(document)) for spec in specs}
+    files = {spec.name: folder / f"{spec.name}.yaml" for spec in specs}
+    cache = DiskCache("fixtures")
+    key = _cache_key(specs, schemas, files, document) if cache.enabled else ""
+    cached = cache.load(key) if cache.enabled else None
+    if isinstance(cached, dict) and set(cached) == set(files):
+        return cached
+    loaded = _load_and_check(specs, schemas, files, document)
+    if cache.enabled and _json_faithful(loaded):
+        cache.store(key, loaded)
+    return loaded
+
+
+def _cache_key(
+    specs: list[TableSpec], schemas: Mapping[str, Any], files: Mapping[str, Path], document: Mapping[str, Any]
+) -> str:
+    parts: list[str | bytes] = [Path(__file__).read_bytes()]
+    for spec in specs:
+        file = files[spec.name]
+        content = file.read_bytes() if file.exists() else b"(no file)"
+        schema = json.dumps(schemas[spec.name], sort_keys=True)
+        references = json.dumps(dict(spec.references), sort_keys=True)
+        parts += [spec.name, spec.key, str(spec.auto_key), references, schema, content]
+    parts.append(json.dumps(document.get("components", {}), sort_keys=True))  # what `$ref`s point at
+    return digest(parts)
+
+
+def _json_faithful(loaded: dict[str, list[Record]]) -> bool:
+    """Whether JSON gives these records back unchanged (YAML can hold integer keys, sets, bytes)."""
+    try:
+        return bool(json.loads(json.dumps(loaded, allow_nan=False)) == loaded)
+    except (TypeError, ValueError):
+        return False
+
+
+def _load_and_check(
+    specs: list[TableSpec], schemas: Mapping[str, Any], files: Mapping[str, Path], document: Mapping[str, Any]
+) -> dict[str, list[Record]]:
     registry: Registry = Registry().with_resource(
         CONTRACT_URI, Resource.from_contents(dict(document), default_specification=DRAFT4)
     )
     loaded: dict[str, list[Record]] = {}
     for spec in specs:
-        file = folder / f"{spec.name}.yaml"
+        file = files[spec.name]
         records = _read(file)
-        schema = _anchored(spec.schema(document))
-        validator = Draft4RequestValidator(schema, registry=registry)
+        validator = Draft4RequestValidator(schemas[spec.name], registry=registry)
         keys: set[Any] = set()
         for index, record in enumerate(records, start=1):
             label = f"{file}: record {index}" + (
@@ -105,11 +148,11 @@ def load_fixtures(folder: Path, specs: Iterable[TableSpec], document: Mapping[st
                 raise FixtureError(f"{label}: field '{spec.key}': duplicate {spec.key} {key!r}")
             keys.add(key)
         loaded[spec.name] = records
-    _check_references(folder, specs, loaded)
+    _check_references(files, specs, loaded)
     return loaded
 
 
-def _check_references(folder: Path, specs: list[TableSpec], loaded: Mapping[str, list[Record]]) -> None:
+def _check_references(files: Mapping[str, Path], specs: list[TableSpec], loaded: Mapping[str, list[Record]]) -> None:
     """Refuse a record that points at a record no fixture holds, as a database's foreign key would."""
     key_fields = {spec.name: spec.key for spec in specs}
     for spec in specs:
@@ -119,7 +162,7 @@ def _check_references(folder: Path, specs: list[TableSpec], loaded: Mapping[str,
                 values = record.get(field)
                 for value in values if isinstance(values, list) else [values]:
                     if value is not None and value not in keys:
-                        label = f"{folder / spec.name}.yaml: record {index}" + (
+                        label = f"{files[spec.name]}: record {index}" + (
                             f" ({spec.key} {record[spec.key]!r})" if spec.key in record else ""
                         )
                         raise FixtureError(

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from mock_server.resources.rendering import render_json
+from mock_server.pipeline.rendering import render_json
 
 SURROGATE_BODY = '{"preferred_method": "\\ud800"}'
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mock_server.state.store import Store, Table
+from mock_server.state.memory import MemoryStore as Store
+from mock_server.state.memory import MemoryTable as Table
 
 
 def make_store() -> Store:

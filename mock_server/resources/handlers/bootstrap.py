@@ -113,7 +113,7 @@ async def user_token(call: Call) -> Response:
         raise NotAuthenticated()
     name = call.query.get("name", "").strip()[:100]
     today = dt.date.today().isoformat()
-    with call.store.lock:
+    with call.store.transaction():
         tokens = call.store["tokens"]
         token = next(
             (

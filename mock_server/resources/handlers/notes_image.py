@@ -8,7 +8,6 @@ import string
 from pathlib import PurePosixPath
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
 from starlette.responses import Response
 
 from mock_server.pipeline.bodies import UploadedFile
@@ -34,6 +33,8 @@ def serialize(record: Record, call: Call) -> dict[str, Any]:
 
 def check_image(upload: UploadedFile) -> str:
     """Django's ImageField check: Pillow must open and verify the file. Returns its MIME type."""
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - loaded with the first upload, not at start-up
+
     try:
         with Image.open(io.BytesIO(upload.content)) as image:
             image.verify()
@@ -66,7 +67,7 @@ def register(registry: Registry) -> None:
         if not isinstance(upload, UploadedFile):
             raise ValidationError({"image": ["No file was submitted."]})
         content_type = check_image(upload)
-        with call.store.lock:
+        with call.store.transaction():
             path = storage_path(call, upload.filename)
             call.store.media[path] = (content_type, upload.content)
             record = call.store["notes_images"].insert({"image": path, "user": call.user_pk, "date": now_text()})

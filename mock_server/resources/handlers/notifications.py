@@ -91,7 +91,7 @@ def register(registry: Registry) -> None:
 
     async def readall(call: Call) -> Response:
         """A GET with a side effect, as InvenTree has it: every unread notification becomes read."""
-        with call.store.lock:
+        with call.store.transaction():
             table = call.store["notifications"]
             for record in list(table.filter(user=call.user_pk, read=False)):
                 table.update(record["pk"], {"read": True})

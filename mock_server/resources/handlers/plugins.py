@@ -211,7 +211,7 @@ def _matcher(text: str, *, regex: bool, whole: bool) -> Any:
 async def email_generate(call: Call) -> Response:
     """InvenTree's magic-login view: a login e-mail goes to a known address; the answer never tells."""
     address = call.data["email"]
-    with call.store.lock:
+    with call.store.transaction():
         user = call.store["users"].find(email=address)
         if user is not None and address:
             call.store["emails"].insert({"to": address, "subject": "[InvenTree] Log in to the app", "sent": now_text()})
@@ -235,7 +235,7 @@ async def webhook(call: Call) -> Response:
         digest = hmac.new(endpoint["secret"].encode(), call.raw_body, hashlib.sha256).digest()
         if not hmac.compare_digest(base64.b64encode(digest), supplied.encode()):
             raise PermissionDenied("Incorrect token in header.")
-    with call.store.lock:
+    with call.store.transaction():
         call.store["webhook_messages"].insert(
             {"endpoint": endpoint["endpoint_id"], "body": payload, "received": now_text(), "worked_on": False}
         )

@@ -65,7 +65,7 @@ class MetadataViews:
         return self._save(call, merge=True)
 
     def _save(self, call: Call, *, merge: bool) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             record = self.views.get_object(call)
             metadata = dict(record.get("metadata") or {})
             if "metadata" in call.data:

@@ -197,7 +197,7 @@ async def currency_exchange(call: Call) -> Response:
 
 async def currency_refresh(call: Call) -> Response:
     """Refreshing the rates: the mock has no exchange backend, so the rates stay and `updated` moves."""
-    with call.store.lock:
+    with call.store.transaction():
         if 1 in call.store["currency"]:
             call.store["currency"].update(1, {"updated": now_text()})
     return json_response({"success": "Exchange rates updated"})
@@ -219,7 +219,7 @@ async def ui_preference(call: Call) -> Response:
 async def ui_preference_update(call: Call) -> Response:
     method = call.data["preferred_method"]
     owner = _ui_owner(call)
-    with call.store.lock:
+    with call.store.transaction():
         table = call.store["ui_preferences"]
         if owner in table:
             table.update(owner, {"preferred_method": method})

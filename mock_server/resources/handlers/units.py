@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
-
-import pint
+from typing import TYPE_CHECKING, Any
 
 from mock_server.pipeline.context import Call, staff_or_read_only
 from mock_server.pipeline.errors import ValidationError
@@ -15,8 +13,11 @@ from mock_server.resources.views import Model, ModelViews
 from mock_server.state.fixtures import TableSpec, component_record
 from mock_server.state.store import Record
 
-# pint's registry is generic in its magnitude type; custom units use plain floats.
-Units = pint.UnitRegistry[float]
+if TYPE_CHECKING:
+    import pint
+
+    # pint's registry is generic in its magnitude type; custom units use plain floats.
+    Units = pint.UnitRegistry[float]
 CUSTOM_UNITS = TableSpec("custom_units", component_record("CustomUnit"))
 
 
@@ -33,6 +34,9 @@ class UnitRegistry:
         self._defined: dict[str, str] = {}
 
     def _fresh(self) -> Units:
+        # pint takes a third of a second to import: loaded with the first unit check, not at start-up.
+        import pint  # noqa: PLC0415
+
         return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
     def with_units(self, units: dict[str, str]) -> Units:

@@ -68,14 +68,14 @@ def _setting(call: Call) -> tuple[Record, Record, dict[str, Any]]:
 
 
 async def setting_retrieve(call: Call) -> Response:
-    with call.store.lock:
+    with call.store.transaction():
         _config, row, definition = _setting(call)
     return json_response(show_setting(row, definition))
 
 
 async def setting_update(call: Call) -> Response:
     """PUT and PATCH alike: only `value` is writable; saving tells the registry (`MachineSetting.save`)."""
-    with call.store.lock:
+    with call.store.transaction():
         config, row, definition = _setting(call)
         changed: list[tuple[str, str]] = []
         if "value" in call.data:

@@ -81,14 +81,14 @@ class MachineViews(ModelViews):
     """The generic views, with the registry told of every create, save and delete (`MachineConfig.save`)."""
 
     async def create(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             data = self._checked(call, call.data, None)
             record = self.table(call).insert(data)
             registry.add_machine(call.store, record)
         return json_response(self.show(record, call), status=201)
 
     def _save(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             record = self.get_object(call)
             was_active = bool(record["active"])
             changes = self._checked(call, call.data, record)
@@ -97,7 +97,7 @@ class MachineViews(ModelViews):
         return json_response(self.show(record, call))
 
     async def destroy(self, call: Call) -> Response:
-        with call.store.lock:
+        with call.store.transaction():
             record = self.get_object(call)
             registry.remove_machine(call.store, record)
             self.table(call).delete(record["pk"])
@@ -121,7 +121,7 @@ def loaded_machine(call: Call) -> Record:
 
 
 async def restart(call: Call) -> Response:
-    with call.store.lock:
+    with call.store.transaction():
         registry.restart_machine(call.store, loaded_machine(call))
     return json_response({"ok": True})
 
