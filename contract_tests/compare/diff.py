@@ -9,6 +9,7 @@ the reference's, and the ignored paths excluded. Items of a list are matched by 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -198,4 +199,10 @@ def _brief(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
+    text = _visible(text)
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _visible(text: str) -> str:
+    """Control and format characters (U+0085, U+200B, ...) as escapes: texts that look alike show their difference."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text)

@@ -121,6 +121,10 @@ def test_body_differences_name_the_field_the_list_and_the_order() -> None:
     keys = body_differences({"a": 1, "b": 2}, {"a": 1, "c": 2})
     assert {(d.kind, d.path) for d in keys} == {("body:missing", "$.b"), ("body:extra", "$.c")}
     assert body_differences({"a": 1, "b": 2}, {"a": 1, "b": 3}, [path_regex("$.b")]) == []
+    # Texts that look alike show where they differ: control and format characters are written as escapes.
+    invisible = body_differences({"name": "x"}, {"name": "\x8bx\u200b"})[0]
+    assert invisible.candidate == '"\\u008bx\\u200b"'
+
 
 
 def test_a_different_status_is_the_one_difference_and_allow_is_a_set() -> None:
