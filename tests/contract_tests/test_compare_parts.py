@@ -126,7 +126,6 @@ def test_body_differences_name_the_field_the_list_and_the_order() -> None:
     assert invisible.candidate == '"\\u008bx\\u200b"'
 
 
-
 def test_a_different_status_is_the_one_difference_and_allow_is_a_set() -> None:
     def answer(status: int, allow: str, body: object) -> Answer:
         return Answer(status, "application/json", {"allow": allow}, body, True)
