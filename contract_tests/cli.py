@@ -134,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
 
 # Commands besides the default run: `python -m contract_tests <command> ...` hands the rest of the
 # arguments to the module's `main(argv) -> int`. Imported on use, so that each loads only what it needs.
-COMMANDS: dict[str, str] = {"drift": "contract_tests.drift.cli"}
+COMMANDS: dict[str, str] = {"drift": "contract_tests.drift.cli", "compare": "contract_tests.compare.cli"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
