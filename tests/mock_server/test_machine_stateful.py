@@ -76,10 +76,10 @@ def _machine_schema(app: ASGIApp) -> Any:
     return schema
 
 
-def test_stateful_machine_sequences(machine_app: ASGIApp) -> None:
+def test_stateful_machine_sequences(mock_app: ASGIApp) -> None:
     """Create, read, change, configure, restart and delete machines; every answer must conform."""
-    schema = _machine_schema(machine_app)
-    control = TestClient(machine_app, base_url="http://testserver")
+    schema = _machine_schema(mock_app)
+    control = TestClient(mock_app, base_url="http://testserver")
     seen: list[tuple[str, int]] = []
 
     class MachineSequences(schema.as_state_machine()):  # type: ignore[misc]
