@@ -109,16 +109,16 @@ def read_stamp() -> dict[str, object] | None:
 
 def create_environment() -> None:
     """A fresh .nox/bootstrap with pip, made by the standard venv module."""
-    import importlib.util  # noqa: PLC0415
-
-    if importlib.util.find_spec("ensurepip") is None:
+    try:
+        import ensurepip  # noqa: F401, PLC0415
+        import venv  # noqa: PLC0415
+    except ImportError:
         # Debian and Ubuntu ship venv's pip installer (ensurepip) in a package of its own.
         package = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
         raise BootstrapError(
             f"this Python cannot make virtual environments (ensurepip is missing): install the package {package} "
             f"(sudo apt install {package}), then run the command again"
-        )
-    import venv  # noqa: PLC0415
+        ) from None
 
     print(f"dev.py: creating {BOOTSTRAP.relative_to(ROOT)} for nox (first run only)", file=sys.stderr)
     try:
