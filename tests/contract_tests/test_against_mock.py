@@ -214,6 +214,7 @@ def _recorded_run(mock_app: Any, **options: Any) -> tuple[Any, list[tuple[str, s
     return report, seen
 
 
+@pytest.mark.slow
 def test_the_same_seed_sends_the_same_requests(mock_app: Any) -> None:
     first, sent = _recorded_run(mock_app, seed=3, max_examples=2)
     second, again = _recorded_run(mock_app, seed=3, max_examples=2)
