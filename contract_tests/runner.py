@@ -19,8 +19,7 @@ from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
 from contract_tests.auth import Login, connect
-from contract_tests.checks import responses as checks  # noqa: F401  (importing the checks registers them)
-from contract_tests.checks import rules
+from contract_tests.checks import probes, responses, rules, state  # noqa: F401  (importing the checks registers them)
 from contract_tests.config import Settings
 from contract_tests.errors import UsageError
 from contract_tests.reporting.report import Collector, Masker, Report
