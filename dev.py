@@ -120,7 +120,7 @@ def create_environment() -> None:
             f"(sudo apt install {package}), then run the command again"
         ) from None
 
-    print(f"dev.py: creating {BOOTSTRAP.relative_to(ROOT)} for nox (first run only)", file=sys.stderr)
+    print(f"dev.py: creating {BOOTSTRAP.relative_to(ROOT)}, a virtual environment for nox", file=sys.stderr)
     try:
         venv.EnvBuilder(clear=True, with_pip=True, symlinks=not WINDOWS).create(BOOTSTRAP)
     except (OSError, subprocess.CalledProcessError) as error:
