@@ -1,30 +1,78 @@
 """Sessions for the InvenTree contract kit: serve the mock, test, lint, type-check, measure.
 
-`nox` alone runs the checks CI runs; `nox -s mock` serves the mock on http://127.0.0.1:8000.
+`nox` alone runs spec, lint, typecheck and tests; `nox -s mock` serves the mock on http://127.0.0.1:8000.
+Without nox installed, `python3 dev.py <session>` runs the same sessions (see dev.py).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
 import nox
 
+nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
 nox.options.sessions = ["spec", "lint", "typecheck", "tests"]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
+# virtualenv comes with nox and seeds pip without ensurepip; pip honours the user's pip configuration.
+nox.options.default_venv_backend = "virtualenv"
 
+ROOT = Path(__file__).resolve().parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+INSTALL_STAMP = "inventree-contract-kit.installed"
 
 
-def install(session: nox.Session, *extras: str, groups: tuple[str, ...] = ()) -> None:
-    """Install the project (editable, with extras) and the named dependency groups."""
-    target = f".[{','.join(extras)}]" if extras else "."
-    session.install("-e", target)
-    for group in groups:
-        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+class _WithoutUvProbe(logging.Filter):
+    """Nox looks for uv before it creates any environment and logs its absence; this project does not use uv."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "uv binary not found."
+
+
+logging.getLogger("nox").addFilter(_WithoutUvProbe())
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+# SIGTERM stops a session as Ctrl-C does: nox then stops the running command (SIGTERM after its
+# interrupt timeout) and reports the session by the command's exit code, instead of dying at once
+# and leaving the command (the mock, pytest) running without it.
+if sys.platform != "win32":
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def install(session: nox.Session, *extras: str, groups: tuple[str, ...] = (), project: bool = True) -> None:
+    """Install the project (editable, with extras) and the named dependency groups, unless already installed.
+
+    pip takes half a minute even when nothing changed. The stamp records what was installed from
+    which pyproject.toml by which Python; while it matches, the session starts at once. The install
+    is editable, so changed sources need none; a changed pyproject.toml (dependencies, entry points)
+    installs again, and so does a new environment (`nox -N`, or after `rm -rf .nox`).
+    """
+    target = ["-e", f".[{','.join(extras)}]" if extras else "."] if project else []
+    requirements = [requirement for group in groups for requirement in nox.project.dependency_groups(PYPROJECT, group)]
+    inputs = [(ROOT / "pyproject.toml").read_text(encoding="utf-8"), str(ROOT), sys.version, *target, *requirements]
+    fingerprint = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    stamp = Path(session.virtualenv.location) / INSTALL_STAMP
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == fingerprint:
+        session.log("Requirements already installed from this pyproject.toml (pip skipped)")
+        return
+    stamp.unlink(missing_ok=True)
+    session.install(*target, *requirements)
+    stamp.write_text(fingerprint, encoding="utf-8")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (spec, mock server, contract suite against the mock)."""
+    """Run the test suite (spec, mock server, contract suite against the mock); `-- -m slow` runs the long ones."""
     install(session, "all", groups=("test",))
     args = session.posargs or ["tests"]
     session.run("python", "-m", "pytest", *args, env={"HYPOTHESIS_PROFILE": "ci"})
@@ -34,6 +82,7 @@ def tests(session: nox.Session) -> None:
 def spec(session: nox.Session) -> None:
     """Resolve and validate the contract, published and with overlays; write both under build/."""
     install(session)
+    (ROOT / "build").mkdir(exist_ok=True)
     session.run("python", "-m", "spec", "--published", "--output", "build/openapi.published.json")
     session.run("python", "-m", "spec", "--output", "build/openapi.json")
     session.log("Wrote build/openapi.published.json and build/openapi.json")
@@ -42,7 +91,7 @@ def spec(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Lint and check formatting with ruff."""
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    install(session, groups=("lint",), project=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -56,9 +105,11 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def mock(session: nox.Session) -> None:
-    """Serve the mock InvenTree on http://127.0.0.1:8000 with the default fixtures."""
+    """Serve the mock InvenTree on http://127.0.0.1:8000 with the default fixtures (Ctrl-C stops it)."""
     install(session, "mock")
-    session.run("python", "-m", "mock_server", *session.posargs)
+    # On Ctrl-C the mock stops by itself and exits 0, and the session succeeds; the timeouts give it
+    # time to, before nox sends SIGTERM (and, 5 s later, SIGKILL).
+    session.run("python", "-m", "mock_server", *session.posargs, interrupt_timeout=2.0, terminate_timeout=5.0)
 
 
 @nox.session

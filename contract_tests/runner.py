@@ -23,8 +23,7 @@ from schemathesis.schemas import BaseSchema
 
 from contract_tests import deadline
 from contract_tests.auth import Login, connect
-from contract_tests.checks import responses as checks  # noqa: F401  (importing the checks registers them)
-from contract_tests.checks import rules
+from contract_tests.checks import probes, responses, rules, state  # noqa: F401  (importing the checks registers them)
 from contract_tests.config import Settings
 from contract_tests.drift import Drift, detect
 from contract_tests.errors import UsageError

@@ -1,24 +1,15 @@
-"""Serve any ASGI app (the mock, or the mock with a fault) on a free loopback port, and run the suite on it."""
+"""Run the contract suite on a server the tests serve (see tests/plugins/live_server.py for serving)."""
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import httpx
 
 from contract_tests import Report, Settings, run
-from tests.plugins.live_server import serving
+from tests.plugins.live_server import free_port, serving
 
 __all__ = ["ADMIN", "free_port", "reset", "serving", "suite"]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 ADMIN = {"username": "admin", "password": "inventree"}
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -13,23 +13,44 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
+from contract_tests import Report
 from contract_tests.cli import main
 from contract_tests.reporting.report import render
 from tests.contract_tests.faults import FAULTS, Intercept
 from tests.contract_tests.servers import reset, serving, suite
+from tests.plugins.live_server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def mock_url(mock_app: Any) -> Iterator[str]:
-    with serving(mock_app) as url:
-        reset(url)
-        yield url
+def mock_url(mock: LiveServer) -> str:
+    """The session's mock, reset to its fixtures."""
+    return mock.url
 
 
-def test_the_mock_conforms(mock_url: str) -> None:
-    report = suite(mock_url)
+@dataclasses.dataclass(frozen=True)
+class FullRun:
+    report: Report
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def full_run(live_server: LiveServer) -> FullRun:
+    """One run of the whole suite on the freshly reset mock, with its tables before and after.
+
+    A run of every operation costs about 15 s however few examples it asks for (Schemathesis'
+    coverage phase sends thousands of requests), so the tests that judge a whole run share one.
+    """
+    live_server.reset()
+    before = _tables(live_server.url)
+    report = suite(live_server.url)
+    return FullRun(report, before, _tables(live_server.url))
+
+
+def test_the_mock_conforms(full_run: FullRun) -> None:
+    report = full_run.report
     assert not report.failures and not report.errors, render(report)
     assert all(operation.requests for operation in report.operations.values())
 
@@ -55,12 +76,11 @@ def _tables(url: str) -> dict[str, Any]:
     return {name: state[name] for name in UNDOABLE_ONLY}
 
 
-def test_the_suite_leaves_the_server_as_it_found_it(mock_url: str) -> None:
+def test_the_suite_leaves_the_server_as_it_found_it(full_run: FullRun) -> None:
     """Created objects are deleted, changed ones written back, existing ones never deleted, readall undone."""
-    before = _tables(mock_url)
-    report = suite(mock_url, max_examples=10)
+    report = full_run.report
     assert not report.failures, render(report)
-    assert _tables(mock_url) == before
+    assert full_run.after == full_run.before
     created, changed, unread, spared = (int(line.split()[0]) for line in report.cleanup[:4])
     assert created > 0 and changed > 0 and unread > 0 and spared > 0, report.cleanup
 
@@ -75,7 +95,7 @@ def test_read_only_sends_only_safe_methods(mock_app: Any) -> None:
 
     with serving(record) as url:
         reset(url)
-        report = suite(url, read_only=True)
+        report = suite(url, read_only=True, max_examples=2)
     assert report.exit_code in (0, 1)
     assert {method for method, _ in seen} <= {"GET", "HEAD", "OPTIONS", "TRACE"}
     assert ("GET", "/api/notifications/readall/") not in seen
@@ -127,6 +147,7 @@ def pytest_run(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_plain_pytest_passes_on_the_mock_and_fails_on_a_fault(mock_app: Any) -> None:
     with serving(mock_app) as url:
         reset(url)
@@ -193,17 +214,18 @@ def _recorded_run(mock_app: Any, **options: Any) -> tuple[Any, list[tuple[str, s
     return report, seen
 
 
+@pytest.mark.slow
 def test_the_same_seed_sends_the_same_requests(mock_app: Any) -> None:
-    first, sent = _recorded_run(mock_app, seed=3)
-    second, again = _recorded_run(mock_app, seed=3)
-    _, other = _recorded_run(mock_app, seed=4)
+    first, sent = _recorded_run(mock_app, seed=3, max_examples=2)
+    second, again = _recorded_run(mock_app, seed=3, max_examples=2)
+    _, other = _recorded_run(mock_app, seed=4, max_examples=2)
     assert first.exit_code == second.exit_code == 0
     assert sorted(sent) == sorted(again)
     assert sorted(sent) != sorted(other)
 
 
 def test_parallel_workers_test_every_operation_and_conform(mock_app: Any) -> None:
-    report, sent = _recorded_run(mock_app, workers=2)
+    report, sent = _recorded_run(mock_app, workers=2, max_examples=2)
     assert report.exit_code == 0, render(report)
     assert all(operation.requests for operation in report.operations.values())
     assert len(report.operations) == 6 and sent

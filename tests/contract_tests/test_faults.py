@@ -18,7 +18,7 @@ from tests.contract_tests.servers import reset, serving, suite
 def test_each_injected_fault_is_caught(mock_app: Any, fault: Fault) -> None:
     with serving(fault.wrap(mock_app)) as url:
         reset(url)
-        report = suite(url, operations=fault.operations)
+        report = suite(url, operations=fault.operations, max_examples=2)
     found = {failure.check for failure in report.failures}
     assert found & fault.caught_by, f"{fault.description}: expected one of {sorted(fault.caught_by)}, got {found}"
     assert report.exit_code == 1
@@ -56,7 +56,7 @@ def test_a_server_that_crashes_on_every_operation_fails_everywhere() -> None:
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     with serving(inventree_front([Route("/api/{rest:path}", crash, methods=methods)])) as url:
-        report = suite(url, tags=("units", "project-code"))
+        report = suite(url, tags=("units", "project-code"), max_examples=2)
     failing = {failure.operation for failure in report.failures if failure.check == "not_a_server_error"}
     assert len(failing) == len(report.operations) == 15
     assert report.exit_code == 1
@@ -70,7 +70,7 @@ def test_a_server_that_says_yes_to_everything_is_caught() -> None:
 
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     with serving(inventree_front([Route("/api/{rest:path}", yes, methods=methods)])) as url:
-        report = suite(url, tags=("units",))
+        report = suite(url, tags=("units",), max_examples=2)
     found = {failure.check for failure in report.failures}
     assert {"ignored_auth", "status_code_conformance", "response_schema_conformance"} <= found
     assert "negative_data_rejection" in found

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.contract_tests.faults import FAULTS
 from tests.contract_tests.servers import reset, serving
 from tests.plugins.live_server import ADMIN_TOKEN
@@ -26,6 +28,7 @@ def schemathesis_run(url: str, *options: str) -> subprocess.CompletedProcess[str
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
 
 
+@pytest.mark.slow
 def test_schemathesis_cli_finds_no_failure_in_the_mock(mock_app: Any) -> None:
     with serving(mock_app) as url:
         reset(url)

@@ -94,7 +94,7 @@ OPERATIONS = [(method, path) for method, path, _ in operations(load_spec())]
 
 
 @pytest.fixture(scope="module")
-def contract_schema(machine_app: ASGIApp) -> Any:
+def contract_schema(mock_app: ASGIApp) -> Any:
     config = SchemathesisConfig.from_dict(
         {
             "headers": {"Authorization": f"Token {ADMIN_TOKEN}"},
@@ -102,7 +102,7 @@ def contract_schema(machine_app: ASGIApp) -> Any:
         }
     )
     schema = schemathesis.openapi.from_dict(load_spec(), config=config)
-    schema.app = machine_app
+    schema.app = mock_app
     return schema
 
 

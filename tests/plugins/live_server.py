@@ -1,4 +1,9 @@
-"""A live mock server for the tests: uvicorn in a thread, on a free loopback port."""
+"""The mock for the tests: one app per session, served by uvicorn in a thread on a free loopback port.
+
+This is the one way the tests start a server: `mock_app` is the session's app (in-process clients
+use it directly), `live_server` serves it, `mock` resets it before a test, and `serving(app)` serves
+any other ASGI app, such as the mock wrapped in a fault, or a server of a test's own.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,6 +38,13 @@ class LiveServer:
         return httpx.Client(base_url=self.url, auth=auth, **kwargs)  # type: ignore[arg-type]
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextmanager
 def serving(app: Any) -> Iterator[str]:
     """Yield the base URL of any ASGI `app` served by uvicorn in a thread; the readiness wait is bounded."""
@@ -56,17 +67,17 @@ def serving(app: Any) -> Iterator[str]:
         sock.close()
 
 
-def serve(fixtures: Path | None = None) -> Iterator[LiveServer]:
-    """Serve the mock (default fixtures, or those in `fixtures`) until the generator is closed."""
-    settings = Settings(fixtures=fixtures) if fixtures else Settings()
-    with serving(create_app(settings)) as url:
-        yield LiveServer(url)
+@pytest.fixture(scope="session")
+def mock_app() -> Any:
+    """The session's mock (default fixtures); whoever uses it resets it first (`mock`, `api`)."""
+    return create_app(Settings())
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """One mock for the whole session; tests that change state reset it (see `mock`)."""
-    yield from serve()
+def live_server(mock_app: Any) -> Iterator[LiveServer]:
+    """The session's mock on a loopback port; tests that change state reset it (see `mock`)."""
+    with serving(mock_app) as url:
+        yield LiveServer(url)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""In-process clients of the mock for the machine tests (loaded with `pytest_plugins`)."""
+"""In-process clients of the session's mock (`mock_app`) for the machine tests (loaded with `pytest_plugins`)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,16 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
-from mock_server import Settings, create_app
 from tests.plugins.live_server import ADMIN
 
 MakeMachine = Callable[..., dict[str, Any]]
 
 
-@pytest.fixture(scope="session")
-def machine_app() -> ASGIApp:
-    """One app for the session; `api` resets its store before every test."""
-    return create_app(Settings())
-
-
 @pytest.fixture
-def api(machine_app: ASGIApp) -> Iterator[TestClient]:
+def api(mock_app: ASGIApp) -> Iterator[TestClient]:
     """A client of the freshly reset mock, authenticated as the staff user `admin`."""
     # Not entered as a context manager: the mock has no start-up or shut-down work (no lifespan).
-    client = TestClient(machine_app, base_url="http://testserver")
+    client = TestClient(mock_app, base_url="http://testserver")
     client.post("/_mock/reset").raise_for_status()
     client.auth = ADMIN
     yield client
