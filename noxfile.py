@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -74,7 +75,11 @@ def install(session: nox.Session, *extras: str, groups: tuple[str, ...] = (), pr
 def tests(session: nox.Session) -> None:
     """Run the test suite (spec, mock server, contract suite against the mock); `-- -m slow` runs the long ones."""
     install(session, "all", groups=("test",))
-    args = session.posargs or ["tests"]
+    # The default run spreads test files over the machine's cores (pytest-xdist; a file's tests stay
+    # together, so module fixtures are built once). Arguments given after `--` replace this: the slow
+    # and real-server runs share one server and go one test at a time.
+    workers = str(min(4, os.cpu_count() or 1))
+    args = session.posargs or ["tests", "-n", workers, "--dist", "loadfile"]
     session.run("python", "-m", "pytest", *args, env={"HYPOTHESIS_PROFILE": "ci"})
 
 
