@@ -12,8 +12,8 @@ Reads cost what they cost in memory: each process keeps a copy of every table (t
 `MemoryTable` this class extends), and each `store[name]` first asks SQLite for
 `PRAGMA data_version`, which changes only when another connection (another worker, another
 store on the same file) has committed. Then it reads what changed: the rows whose `rev` is past
-the copy's version, or the whole table after a reset (`epoch`). A refresh builds new dicts
-rather than changing the ones a caller may be iterating over.
+the copy's version, or the whole table after a reset (`epoch`). Iteration runs over a list, so
+a refresh never changes what a caller is iterating over.
 """
 
 from __future__ import annotations
@@ -118,6 +118,13 @@ class SqliteTable(MemoryTable):
         """The line of the `tables` table that describes this one."""
         return self.version, self.epoch, self.next_key, len(self), self.name
 
+    def __iter__(self) -> Iterator[Record]:
+        # Over a list: a refresh may add or remove records while a caller is still iterating.
+        return iter(list(self._records.values()))
+
+    def filter(self, **fields: Any) -> Iterator[Record]:
+        return (r for r in self if all(r.get(k) == v for k, v in fields.items()))
+
     def refresh(self, version: int, epoch: int, next_key: int, count: int) -> None:
         """Catch up with the file: the rows written since this copy's version, or all after a reset."""
         connection = self.store.connection
@@ -127,20 +134,23 @@ class SqliteTable(MemoryTable):
             query = "SELECT seq, key, data FROM records WHERE tbl = ? ORDER BY seq"
             for seq, key, data in connection.execute(query, (self.name,)):
                 records[key], seqs[key] = json.loads(data), seq
+            self._records, self._seqs, self._indexes = records, seqs, {}
         else:
-            records, seqs = dict(self._records), dict(self._seqs)
+            # The changed rows only, through the in-memory table's own methods (its indexes follow).
             query = "SELECT seq, key, data FROM records WHERE tbl = ? AND rev > ? ORDER BY seq"
-            for seq, key, data in connection.execute(query, (self.name, self.version)):
-                if seqs.get(key) != seq:  # new, or deleted and inserted again: it goes to the end
-                    records.pop(key, None)
-                    seqs[key] = seq
-                records[key] = json.loads(data)
-            if len(records) != count:  # some were deleted: only the keys tell which
+            for seq, key, data in connection.execute(query, (self.name, self.version)).fetchall():
+                if self._seqs.get(key) == seq:
+                    MemoryTable.update(self, key, json.loads(data))
+                    continue
+                if key in self._records:  # deleted and inserted again: it moves to the end
+                    MemoryTable.delete(self, key)
+                MemoryTable.insert(self, json.loads(data))
+                self._seqs[key] = seq
+            if len(self._records) != count:  # some were deleted: only the keys tell which
                 kept = {key for (key,) in connection.execute("SELECT key FROM records WHERE tbl = ?", (self.name,))}
-                for key in [key for key in records if key not in kept]:
-                    del records[key], seqs[key]
-        # New dicts: a caller iterating over the old ones goes on undisturbed.
-        self._records, self._seqs, self._indexes = records, seqs, {}
+                for key in [key for key in self._records if key not in kept]:
+                    MemoryTable.delete(self, key)
+                    del self._seqs[key]
         self.version, self.epoch, self.next_key = version, epoch, next_key
 
 
