@@ -65,11 +65,11 @@ class SqliteTable(MemoryTable):
 
     def insert(self, record: Mapping[str, Any]) -> Record:
         with self.store.transaction():
+            self.store.touched.add(self)  # first: a failure past this point reloads the copy
             stored = super().insert(record)
             key = stored[self.key]
             if not isinstance(key, int | str):
                 raise TypeError(f"{self.name}: a key must be an integer or a string, not {key!r}")
-            self.store.touched.add(self)
             cursor = self.store.connection.execute(
                 "INSERT INTO records (tbl, key, rev, data) VALUES (?, ?, ?, ?)",
                 (self.name, key, self.version, _encode(stored)),
@@ -79,8 +79,8 @@ class SqliteTable(MemoryTable):
 
     def update(self, key: Key, changes: Mapping[str, Any]) -> Record:
         with self.store.transaction():
-            record = super().update(key, changes)
             self.store.touched.add(self)
+            record = super().update(key, changes)
             self.store.connection.execute(
                 "UPDATE records SET rev = ?, data = ? WHERE tbl = ? AND key = ?",
                 (self.version, _encode(record), self.name, key),
@@ -89,16 +89,16 @@ class SqliteTable(MemoryTable):
 
     def delete(self, key: Key) -> Record:
         with self.store.transaction():
-            record = super().delete(key)
             self.store.touched.add(self)
+            record = super().delete(key)
             self._seqs.pop(key, None)
             self.store.connection.execute("DELETE FROM records WHERE tbl = ? AND key = ?", (self.name, key))
         return record
 
     def clear(self) -> None:
         with self.store.transaction():
-            super().clear()
             self.store.touched.add(self)
+            super().clear()
             self.epoch += 1
             self._seqs.clear()
             self.store.connection.execute("DELETE FROM records WHERE tbl = ?", (self.name,))

@@ -131,3 +131,10 @@ def test_a_file_of_another_kind_is_refused_in_one_line(tmp_path: Path) -> None:
         open_store(text)
     with pytest.raises(StateFileError, match=r"folder .* does not exist; create it or choose another file"):
         open_store(tmp_path / "missing" / "state.sqlite3")
+
+
+def test_a_key_sqlite_cannot_hold_is_refused_and_the_copy_follows_the_file(path: Path) -> None:
+    store = open_store(path)
+    with pytest.raises(TypeError, match="a key must be an integer or a string"):
+        store["things"].insert({"pk": 2.5, "name": "x"})
+    assert store["things"].dump() == FIXTURES["things"]
