@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mock_server.settings import DEFAULT_FIXTURES
 from tests.plugins.mock_process import free_port, mock_process, wait_until
@@ -32,6 +33,7 @@ def startup_error(fixtures: Path) -> str:
     return result.stderr.strip()
 
 
+@pytest.mark.slow  # waits for the file watcher three times: several seconds
 def test_a_changed_fixture_is_served_and_a_broken_one_keeps_the_last_good_state(tmp_path: Path) -> None:
     fixtures = tmp_path / "fixtures"
     shutil.copytree(DEFAULT_FIXTURES, fixtures)
@@ -46,6 +48,7 @@ def test_a_changed_fixture_is_served_and_a_broken_one_keeps_the_last_good_state(
             units + "- {pk: 9, name: edited_in, symbol: ei, definition: 2 m}\n", encoding="utf-8"
         )
         mock.wait_for_log("reloaded fixtures: 1 file changed")
+        assert mock.log().count("reloaded fixtures") == 1
         # A reload is a reset to the new fixtures, in the state file too.
         assert unit_names(mock.url) == ["hand_span", "reel", "pallet_load", "edited_in"]
 
@@ -53,6 +56,7 @@ def test_a_changed_fixture_is_served_and_a_broken_one_keeps_the_last_good_state(
         mock.wait_for_log("reload failed")
         failure = next(line for line in mock.log().splitlines() if "reload failed" in line)
         assert failure.endswith(startup_error(fixtures))
+        assert mock.log().count("reload failed") == 1 and "Traceback" not in mock.log(), "one line, no traceback"
         assert unit_names(mock.url) == ["hand_span", "reel", "pallet_load", "edited_in"]
 
         (fixtures / UNITS).write_text(units, encoding="utf-8")

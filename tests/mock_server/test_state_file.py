@@ -46,7 +46,7 @@ def test_a_restart_keeps_writes_media_and_the_next_key(tmp_path: Path) -> None:
         assert admin.post("/api/project-code/", json={"code": "KEEP-2"}).json()["pk"] == created["pk"] + 1
 
 
-def test_reset_puts_the_file_back_to_the_fixtures(tmp_path: Path) -> None:
+def test_reset_and_fresh_state_put_the_file_back_to_the_fixtures(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite3"
     with mock_process(["--state", str(state)], tmp_path / "first.log") as mock, mock.client() as admin:
         admin.post("/api/project-code/", json={"code": "GONE-1"}).raise_for_status()
@@ -59,13 +59,20 @@ def test_reset_puts_the_file_back_to_the_fixtures(tmp_path: Path) -> None:
             ["PRJ-001", "PRJ-002", "RND-042", "MNT-2024", "prj-001", "OPS-7"]
         )
         assert [report["pk"] for report in admin.get("/api/error-report/").json()] == [3, 2, 1]
-
-
-def test_fresh_state_starts_the_file_again_from_the_fixtures(tmp_path: Path) -> None:
-    state = tmp_path / "state.sqlite3"
-    with mock_process(["--state", str(state)], tmp_path / "first.log") as mock, mock.client() as admin:
         admin.post("/api/project-code/", json={"code": "OLD-1"}).raise_for_status()
-    with mock_process(["--state", str(state), "--fresh-state"], tmp_path / "b.log") as mock, mock.client() as admin:
+    with mock_process(["--state", str(state), "--fresh-state"], tmp_path / "third.log") as mock, mock.client() as admin:
+        assert len(codes(admin)) == FIXTURE_CODES
+
+
+def test_without_a_state_file_the_state_is_in_memory_and_gone_at_a_restart(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    with mock_process([], tmp_path / "first.log", cwd=work) as mock, mock.client() as admin:
+        assert "State: in memory" in mock.log()
+        admin.post("/api/project-code/", json={"code": "MEM-1"}).raise_for_status()
+        assert len(codes(admin)) == FIXTURE_CODES + 1
+    assert list(work.iterdir()) == [], "no file is written without --state"
+    with mock_process([], tmp_path / "second.log", cwd=work) as mock, mock.client() as admin:
         assert len(codes(admin)) == FIXTURE_CODES
 
 
@@ -73,6 +80,7 @@ WRITERS = 8
 PAIRS_EACH = 4
 
 
+@pytest.mark.slow  # two starts and a write storm: several seconds
 def test_kill_9_in_the_middle_of_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
     """Creates and two-record bulk deletes race a `kill -9`; after the restart each answered write is
     there, and each bulk delete happened whole or not at all."""
@@ -133,7 +141,10 @@ def test_kill_9_in_the_middle_of_writes_loses_no_acknowledged_write(tmp_path: Pa
         stored = {code["code"]: code for code in codes(admin)}
         present = {report["pk"] for report in admin.get("/api/error-report/").json()}
     assert not [code for code in acknowledged if code not in stored], "acknowledged creates lost"
-    assert all(stored[code]["description"] == "acked" for code in acknowledged)
+    # Every record of the storm is whole, answered or not (a create the kill cut off is absent).
+    storm = [code for name, code in stored.items() if name.startswith("K")]
+    assert len(storm) >= len(acknowledged)
+    assert all(code["description"] == "acked" and code["pk"] for code in storm)
     for pair in pairs:
         assert (pair[0] in present) == (pair[1] in present), f"bulk delete of {pair} half done"
     assert deleted_pairs, "no bulk delete was answered before the kill"
@@ -144,6 +155,7 @@ def test_kill_9_in_the_middle_of_writes_loses_no_acknowledged_write(tmp_path: Pa
 CREATES_EACH = 10
 
 
+@pytest.mark.slow  # three worker processes and a create storm: several seconds
 def test_a_create_storm_across_worker_processes_stores_each_record_once(tmp_path: Path) -> None:
     workers = 3
     args = ["--state", str(tmp_path / "state.sqlite3"), "--workers", str(workers), "--log-level", "info", "--quiet"]

@@ -41,7 +41,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = READY_
 class MockProcess:
     """One running `python -m mock_server`; its output goes to `log_file`."""
 
-    def __init__(self, args: list[str], log_file: Path, port: int | None = None) -> None:
+    def __init__(self, args: list[str], log_file: Path, port: int | None = None, cwd: Path | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_file = log_file
@@ -51,6 +51,7 @@ class MockProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: a kill reaches its workers too
+                cwd=cwd,
             )
 
     def log(self) -> str:
@@ -90,9 +91,11 @@ class MockProcess:
 
 
 @contextmanager
-def mock_process(args: list[str], log_file: Path, port: int | None = None) -> Iterator[MockProcess]:
-    """A started and ready mock process, stopped at the end."""
-    process = MockProcess(args, log_file, port)
+def mock_process(
+    args: list[str], log_file: Path, port: int | None = None, cwd: Path | None = None
+) -> Iterator[MockProcess]:
+    """A started and ready mock process (in folder `cwd`, if given), stopped at the end."""
+    process = MockProcess(args, log_file, port, cwd)
     try:
         yield process.wait_ready()
     finally:
