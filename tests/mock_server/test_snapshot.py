@@ -122,6 +122,19 @@ def test_references_outside_the_snapshot_are_cleared(source: str, tmp_path: Path
         assert httpx.get(f"{served}/api/project-code/1/", auth=ADMIN).json()["responsible"] is None
 
 
+def test_a_setting_read_by_one_name_only_is_kept(source: str, tmp_path: Path) -> None:
+    # InvenTree/config.py records INVENTREE_DOCKER (read by environment variable alone) with config_key None.
+    def one_name(config: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**config[0], "config_key": None}, *config[1:]]
+
+    transport = _altered(source, "/api/admin/config/", one_name)
+    reader = Reader(source, username="admin", password="inventree", transport=transport)
+    out = tmp_path / "snap"
+    take_snapshot(reader, out, DEFAULT_FIXTURES)
+    with serving(create_app(Settings(fixtures=out))) as served:
+        assert httpx.get(f"{served}/api/admin/config/", auth=ADMIN).json()[0]["config_key"] is None
+
+
 def test_missing_credentials_and_a_server_that_is_not_there_are_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
