@@ -9,6 +9,8 @@ from benchmarks.results import BenchResults
 
 COLOURS = {
     "mock": "#d62728",
+    "mock-file": "#ff7f0e",
+    "mock-file-2w": "#ffbb78",
     "prism": "#1f77b4",
     "prism-default": "#aec7e8",
     "prism-excerpt": "#9467bd",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,16 @@ class Target:
 def _mock(port: int, paths: Paths) -> list[str]:
     # Quiet logging, as for every other server here: uvicorn's access log costs a line per request.
     return [paths.python, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+
+
+def _mock_file(workers: int) -> Callable[[int, Paths], list[str]]:
+    def build(port: int, paths: Paths) -> list[str]:
+        # A state file of its own per port, started again from the fixtures at every start.
+        state = Path(tempfile.gettempdir()) / f"inventree-mock-bench-{port}.sqlite3"
+        extra = ["--workers", str(workers)] if workers > 1 else []
+        return [*_mock(port, paths), "--state", str(state), "--fresh-state", *extra]
+
+    return build
 
 
 def _prism(*flags: str, excerpt: bool = False) -> Callable[[int, Paths], list[str]]:
@@ -89,6 +100,20 @@ TARGETS: dict[str, Target] = {
             "our mock",
             "`python -m mock_server --log-level warning`, default fixtures: full validation, auth, real state",
             _mock,
+            stateful=True,
+        ),
+        Target(
+            "mock-file",
+            "our mock, file store",
+            "the same with `--state FILE`: every write a committed SQLite transaction (WAL), reads from memory",
+            _mock_file(1),
+            stateful=True,
+        ),
+        Target(
+            "mock-file-2w",
+            "our mock, file store, 2 workers",
+            "the same with `--workers 2`: two processes sharing the state file",
+            _mock_file(2),
             stateful=True,
         ),
         Target(

@@ -18,8 +18,7 @@ from mock_server.pipeline.preparation import prepare
 from mock_server.resources.handlers import Registry, build_registry
 from mock_server.resources.metadata import register_options
 from mock_server.settings import Settings
-from mock_server.state.fixtures import load_fixtures
-from mock_server.state.memory import MemoryStore
+from mock_server.state.opening import open_store
 from spec import load_spec, operations
 
 DOCS_PATH = "/api/docs"
@@ -37,10 +36,7 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     registry = build_registry()
     register_options(registry, prepared)
     _check_every_operation_served(prepared, registry)
-    fixtures = load_fixtures(settings.fixtures, registry.tables, document)
-    store = MemoryStore(fixtures, {spec.name: spec.table() for spec in registry.tables})
-    for hook in registry.reset_hooks:
-        store.on_reset(hook)
+    store = open_store(settings, registry.tables, registry.reset_hooks, document)
     # The one place the store is handed out: to the app's parts, as they are built.
     state = AppState(store=store, settings=settings, document=document)
     app = Dispatcher(control=control_app(state), docs=SwaggerUI(document), api=build_api(prepared, registry, state))

@@ -59,11 +59,25 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(argv: list[str] | None) -> int:
     for message, category in QUIET_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=category)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["snapshot"]:
+        from mock_server.snapshot.cli import main as snapshot  # noqa: PLC0415
+
+        return snapshot(argv[1:])
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env(
-            host=args.host, port=args.port, fixtures=args.fixtures, published=args.published, log_level=args.log_level
+            host=args.host,
+            port=args.port,
+            fixtures=args.fixtures,
+            published=args.published,
+            log_level=args.log_level,
+            state=args.state,
+            fresh_state=args.fresh_state or None,
+            workers=args.workers,
+            reload=args.reload or None,
         )
+        _check_processes(settings)
         import uvicorn  # noqa: PLC0415 - after the arguments: `--help` needs no server
 
         sock = _bind(settings)
@@ -72,6 +86,7 @@ def _serve(argv: list[str] | None) -> int:
     except (ValueError, OSError) as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
+    state_line = describe_state(settings)
     try:
         app = _build(settings)
     except ImportError as error:
@@ -81,15 +96,53 @@ def _serve(argv: list[str] | None) -> int:
         sock.close()
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
         return 1
-    _banner(settings)
+    _banner(settings, state_line)
+    if settings.workers > 1:
+        from mock_server.workers import WORKER_APP, serve_workers  # noqa: PLC0415
+
+        del app  # each worker builds its own
+        config = uvicorn.Config(
+            WORKER_APP,
+            factory=True,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            access_log=not args.quiet,
+            lifespan="off",
+        )
+        serve_workers(settings, sock, config)
+        print("InvenTree mock stopped.", flush=True)
+        return 0
+    reloader = None
+    if settings.reload:
+        from mock_server.reload import Reloader, ReloadingApp  # noqa: PLC0415
+
+        app = ReloadingApp(app)
+        reloader = Reloader(settings, app, _build)
+        reloader.start()
     config = uvicorn.Config(app, log_level=settings.log_level, access_log=not args.quiet, lifespan="off")
     # The banner says where the mock listens and the stop line says it stopped: uvicorn's own
     # start and shutdown lines would repeat them. Its warnings and errors still show.
     uvicorn_error = logging.getLogger("uvicorn.error")
     if uvicorn_error.level == logging.INFO:
         uvicorn_error.setLevel(logging.WARNING)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        if reloader is not None:
+            reloader.stop()
     return 0
+
+
+def _check_processes(settings: Settings) -> None:
+    """Several processes share their state through a file, and one process reloads."""
+    if settings.workers < 1:
+        raise ValueError(f"--workers must be 1 or more, not {settings.workers}")
+    if settings.workers > 1 and settings.state is None:
+        raise ValueError("--workers needs --state FILE: worker processes share their state through that file")
+    if settings.workers > 1 and settings.reload:
+        raise ValueError("--reload serves from one process: drop --workers (uvicorn refuses the two together too)")
+    if settings.fresh_state and settings.state is None:
+        raise ValueError("--fresh-state applies to a --state FILE: add --state FILE or drop --fresh-state")
 
 
 def _missing_extra(error: ImportError) -> int:
@@ -112,6 +165,22 @@ def _parser() -> argparse.ArgumentParser:
     levels = ("critical", "error", "warning", "info", "debug")
     parser.add_argument("--log-level", choices=levels, help="uvicorn log level (default info)")
     parser.add_argument("--quiet", action="store_true", help="no line per request (for load tests)")
+    parser.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="keep the state in this SQLite file across restarts (a new file starts from the fixtures)",
+    )
+    parser.add_argument("--fresh-state", action="store_true", help="with --state: start FILE again from the fixtures")
+    parser.add_argument(
+        "--workers", type=int, metavar="N", help="serve from N processes sharing the --state FILE (default 1)"
+    )
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="reload the fixtures and the spec when a file changes (the state goes back to the fixtures)",
+    )
+    parser.epilog = "Also: python -m mock_server snapshot --help (fixtures read from a real InvenTree)."
     return parser
 
 
@@ -128,6 +197,16 @@ def _bind(settings: Settings) -> socket.socket:
     return sock
 
 
+def describe_state(settings: Settings) -> str:
+    """Where the state lives and what a restart keeps, as the file is before the mock opens it."""
+    if settings.state is None:
+        return "State: in memory, back to the fixtures at every start (--state FILE keeps it)"
+    path = settings.state
+    if settings.fresh_state or not path.is_file() or path.stat().st_size == 0:
+        return f"State: {path} (new: seeded from the fixtures; kept across restarts)"
+    return f"State: {path} (existing file, used as is; POST /_mock/reset returns it to the fixtures)"
+
+
 def _build(settings: Settings) -> ASGIApp:
     # Imported here so that `--help` and argument errors answer without loading Connexion.
     from mock_server.app import create_app  # noqa: PLC0415
@@ -135,10 +214,11 @@ def _build(settings: Settings) -> ASGIApp:
     return create_app(settings)
 
 
-def _banner(settings: Settings) -> None:
+def _banner(settings: Settings, state_line: str) -> None:
     url = settings.base_url
     print(f"InvenTree mock listening on {url}/api/ (Swagger UI at {url}/api/docs/)")
-    print(f"Fixtures: {settings.fixtures}")
+    print(f"Fixtures: {settings.fixtures}" + (" (reloaded on change, with the spec)" if settings.reload else ""))
+    print(state_line + (f"; {settings.workers} worker processes" if settings.workers > 1 else ""))
     print("Credentials: admin / inventree (superuser), reader / readonly (read-only user);")
     print(f"  token: curl -u admin:inventree {url}/api/user/token/")
     print(f"Reset the state: curl -X POST {url}/_mock/reset", flush=True)

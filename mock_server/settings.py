@@ -29,6 +29,14 @@ class Settings:
     # Deepest JSON nesting accepted in a request body.
     max_json_depth: int = 64
     log_level: str = "info"
+    # A SQLite file that keeps the state across restarts (None: in memory, lost at exit).
+    state: Path | None = None
+    # With `state`: seed the file from the fixtures even when it exists (a reload does this).
+    fresh_state: bool = False
+    # Server processes sharing one state file (more than one needs `state`).
+    workers: int = 1
+    # Watch the fixtures and spec folders and reload them on change.
+    reload: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -48,15 +56,15 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in {"port", "max_body_bytes", "max_json_depth"}:
+    if name in {"port", "max_body_bytes", "max_json_depth", "workers"}:
         try:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, not {raw!r}") from None
-    if name == "fixtures":
+    if name in {"fixtures", "state"}:
         return Path(raw)
     if name == "cors_origins":
         return tuple(origin.strip() for origin in raw.split(",") if origin.strip())
-    if name == "published":
+    if name in {"published", "fresh_state", "reload"}:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw

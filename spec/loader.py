@@ -48,6 +48,11 @@ def load_spec(
     return copy.deepcopy(_load(str(root_path), chosen))
 
 
+def forget_loaded_specs() -> None:
+    """Drop the documents kept in this process, so that the next `load_spec` reads the files again."""
+    _load.cache_clear()
+
+
 def default_overlays(root_document: Path = ROOT_DOCUMENT) -> list[Path]:
     """The overlays applied unless `published` is asked for, in the order they apply."""
     return sorted((root_document.parent / "overlays").glob("*.yaml"))

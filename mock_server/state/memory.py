@@ -27,7 +27,8 @@ class MemoryTable:
         self.key = key
         self.auto_key = auto_key
         self._records: dict[Key, Record] = {}
-        self._next_pk = 1
+        # The key the next insert without one gets: never one that was handed out before a clear.
+        self.next_key = 1
         self.version = 0
         # field -> value -> keys: built on the first lookup of a field, kept current by every change.
         self._indexes: dict[str, dict[Any, set[Key]]] = {}
@@ -63,12 +64,12 @@ class MemoryTable:
     def insert(self, record: Mapping[str, Any]) -> Record:
         stored = dict(record)
         if self.auto_key and stored.get(self.key) is None:
-            stored[self.key] = self._next_pk
+            stored[self.key] = self.next_key
         key = stored[self.key]
         if key in self._records:
             raise KeyError(f"{self.name}: duplicate primary key {key!r}")
         if isinstance(key, int):
-            self._next_pk = max(self._next_pk, key + 1)
+            self.next_key = max(self.next_key, key + 1)
         self._records[key] = stored
         self._index(key, stored, add=True)
         self.version += 1
@@ -91,7 +92,7 @@ class MemoryTable:
     def clear(self) -> None:
         self._records.clear()
         self._indexes.clear()
-        self._next_pk = 1
+        self.next_key = 1
         self.version += 1
 
     def _index(self, key: Key, record: Record, *, add: bool) -> None:

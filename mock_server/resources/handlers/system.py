@@ -15,6 +15,9 @@ from mock_server.state.fixtures import TableSpec, plain_record
 from mock_server.state.store import Record
 
 STRING = {"type": "string"}
+# InvenTree/config.py get_setting() records a setting read by environment variable alone (or by
+# configuration key alone) with the other name None, e.g. INVENTREE_DOCKER.
+STRING_OR_NULL = {"type": "string", "nullable": True}
 VERSION = TableSpec(
     "version",
     plain_record(
@@ -51,7 +54,7 @@ FLAGS = TableSpec(
 CONFIG = TableSpec(
     "config",
     plain_record(
-        {"key": STRING, "env_var": STRING, "config_key": STRING, "source": STRING, "accessed": STRING},
+        {"key": STRING, "env_var": STRING_OR_NULL, "config_key": STRING_OR_NULL, "source": STRING, "accessed": STRING},
         ["key"],
     ),
     key="key",

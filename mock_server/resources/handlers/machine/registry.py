@@ -79,7 +79,8 @@ def load(store: Store) -> None:
     store[RUNTIME].clear()
     _check_fixtures(store)
     for config in store[CONFIGS]:
-        config.setdefault("active", True)
+        if "active" not in config:
+            store[CONFIGS].update(config["pk"], {"active": True})
     loaded = [config for config in store[CONFIGS] if _add(store, config) is not None]
     for config in loaded:
         if config["active"]:
@@ -255,5 +256,6 @@ def _check_fixtures(store: Store) -> None:
                 f"{SETTINGS}.yaml: record pk {row['pk']}: field 'key': machine {machine['name']!r} has no "
                 f"{CONFIG_TYPE_NAMES[row['config_type']]} setting {row['key']!r}"
             )
-        row.setdefault("value", "")
+        if "value" not in row:
+            store[SETTINGS].update(row["pk"], {"value": ""})
         mark_saved(store, row["pk"])
