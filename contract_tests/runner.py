@@ -21,9 +21,10 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 from schemathesis.schemas import BaseSchema
 
+import contract_tests.checks  # noqa: F401  (importing the package registers every InvenTree check)
 from contract_tests import deadline
 from contract_tests.auth import Login, connect
-from contract_tests.checks import probes, responses, rules, state  # noqa: F401  (importing the checks registers them)
+from contract_tests.checks import rules
 from contract_tests.config import Settings
 from contract_tests.drift import Drift, detect
 from contract_tests.errors import UsageError

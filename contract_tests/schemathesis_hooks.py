@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import schemathesis
 
+import contract_tests.checks  # noqa: F401  (importing the package registers every InvenTree check)
 from contract_tests import deadline  # noqa: F401  (importing it bounds every request by one deadline)
-from contract_tests.checks import probes, responses, state  # noqa: F401  (importing the checks registers them)
 from contract_tests.checks.rules import Ledger, failure_filter
 
 if TYPE_CHECKING:
