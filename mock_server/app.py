@@ -7,11 +7,13 @@ from typing import Any
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
-from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_server.control.paths import DOCS_PATH
 from mock_server.control.routes import control_app
+from mock_server.control.surface import ControlSurface
 from mock_server.pipeline.api import build_api
 from mock_server.pipeline.context import AppState
 from mock_server.pipeline.preparation import prepare
@@ -20,8 +22,6 @@ from mock_server.resources.metadata import register_options
 from mock_server.settings import Settings
 from mock_server.state.opening import open_store
 from spec import load_spec, operations
-
-DOCS_PATH = "/api/docs"
 
 
 class StartupError(Exception):
@@ -39,15 +39,11 @@ def create_app(settings: Settings | None = None) -> ASGIApp:
     store = open_store(settings, registry.tables, registry.reset_hooks, document)
     # The one place the store is handed out: to the app's parts, as they are built.
     state = AppState(store=store, settings=settings, document=document)
-    app = Dispatcher(control=control_app(state), docs=SwaggerUI(document), api=build_api(prepared, registry, state))
-    return CORSMiddleware(
-        app,
-        allow_origins=list(settings.cors_origins),
-        allow_methods=["*"],
-        allow_headers=["*"],
-        allow_credentials="*" not in settings.cors_origins,
-        expose_headers=["Allow", "WWW-Authenticate"],
-    )
+    # Faults, the request journal and the browser policy (control/surface.py).
+    surface = ControlSurface.build(settings, prepared)
+    control = control_app(state, surface.routes())
+    app = Dispatcher(control=control, docs=SwaggerUI(document), api=build_api(prepared, registry, state))
+    return surface.wrap(app)
 
 
 def _check_every_operation_served(prepared: dict[str, Any], registry: Registry) -> None:
@@ -95,9 +91,9 @@ class SwaggerUI:
     """Connexion's Swagger UI for the contract at /api/docs/, built on its first request.
 
     Connexion validates a document on every `add_api` (a second or two); nobody should wait for
-    that at start-up for a page they may never open. The document the page loads is served here
-    as it is: Connexion's own copy has its references resolved, which a recursive schema (DRF's
-    nested field errors) turns into a structure JSON cannot hold.
+    that at start-up for a page they may never open. The document the page loads is served here,
+    with the mock's own address as its server: Connexion's own copy has its references resolved,
+    which a recursive schema (DRF's nested field errors) turns into a structure JSON cannot hold.
     """
 
     SPEC_PATH = f"{DOCS_PATH}/openapi.json"
@@ -108,7 +104,10 @@ class SwaggerUI:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope.get("path") == self.SPEC_PATH:
-            await JSONResponse(self.document)(scope, receive, send)
+            # The contract names InvenTree's development server; "Try it out" must call this mock,
+            # at the address the page was loaded from.
+            base_url = str(Request(scope).base_url).rstrip("/")
+            await JSONResponse({**self.document, "servers": [{"url": base_url}]})(scope, receive, send)
             return
         if self._app is None:
             app = ConnexionMiddleware(

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from mock_server.control.options import add_control_options, control_banner, control_settings
 from mock_server.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def _serve(argv: list[str] | None) -> int:
             reload=args.reload or None,
         )
         _check_processes(settings)
+        settings = control_settings(settings, args)
         import uvicorn  # noqa: PLC0415 - after the arguments: `--help` needs no server
 
         sock = _bind(settings)
@@ -181,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
         help="reload the fixtures and the spec when a file changes (the state goes back to the fixtures)",
     )
     parser.epilog = "Also: python -m mock_server snapshot --help (fixtures read from a real InvenTree)."
+    add_control_options(parser)
     return parser
 
 
@@ -222,6 +225,7 @@ def _banner(settings: Settings, state_line: str) -> None:
     print("Credentials: admin / inventree (superuser), reader / readonly (read-only user);")
     print(f"  token: curl -u admin:inventree {url}/api/user/token/")
     print(f"Reset the state: curl -X POST {url}/_mock/reset", flush=True)
+    control_banner(settings)
 
 
 if __name__ == "__main__":

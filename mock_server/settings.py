@@ -7,6 +7,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from mock_server.control.fault_rules import ENVIRONMENT_READERS, Delay, FaultSpec
+
 # The repository's fixtures/ when run from a checkout; the copy packed into the wheel otherwise.
 _CHECKOUT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DEFAULT_FIXTURES = _CHECKOUT_FIXTURES if _CHECKOUT_FIXTURES.is_dir() else Path(__file__).resolve().parent / "fixtures"
@@ -20,7 +22,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     fixtures: Path = DEFAULT_FIXTURES
-    # Origins allowed by CORS; "*" lets any browser frontend call the mock.
+    # Origins allowed by CORS, with credentials (`*` in one matches any text, e.g. `http://localhost:*`);
+    # "*" alone lets any browser frontend call the API (control/security.py says why that is safe).
     cors_origins: tuple[str, ...] = ("*",)
     # Serve the published contract (no overlays) to Connexion instead of the overlaid one.
     published: bool = False
@@ -37,6 +40,18 @@ class Settings:
     workers: int = 1
     # Watch the fixtures and spec folders and reload them on change.
     reload: bool = False
+    # Latency and faults (control/faults.py): a delay for every API request, a share of them
+    # answered 500, and rules by operation or path; `seed` makes the random choices repeatable.
+    delay: Delay | None = None
+    error_rate: float = 0.0
+    faults: tuple[FaultSpec, ...] = ()
+    seed: int = 0
+    # The request journal (control/journal.py): how many requests it keeps (0: none), and how many
+    # bytes of each body.
+    journal_size: int = 500
+    journal_body_bytes: int = 16_384
+    # The token the control API asks for (X-Mock-Token); one is made up when the mock binds beyond loopback.
+    control_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -56,15 +71,18 @@ class Settings:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in {"port", "max_body_bytes", "max_json_depth", "workers"}:
+    if name in ENVIRONMENT_READERS:
+        try:
+            return ENVIRONMENT_READERS[name](raw)
+        except ValueError as error:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}: {error}") from None
+    if name in {"port", "max_body_bytes", "max_json_depth", "seed", "journal_size", "journal_body_bytes", "workers"}:
         try:
             return int(raw)
         except ValueError:
             raise ValueError(f"{ENV_PREFIX}{name.upper()} must be an integer, not {raw!r}") from None
     if name in {"fixtures", "state"}:
         return Path(raw)
-    if name == "cors_origins":
-        return tuple(origin.strip() for origin in raw.split(",") if origin.strip())
     if name in {"published", "fresh_state", "reload"}:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw

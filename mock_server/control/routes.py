@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -106,6 +107,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(error.body, status_code=error.status_code, headers=error.headers)
 
 
-def control_app(state: AppState) -> Starlette:
-    """The control API, media and /api/schema/ as one Starlette app."""
-    return Starlette(routes=ControlAPI(state).routes(), exception_handlers={HTTPException: _http_error})
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A bug in a control route: logged with its traceback by the server, answered in JSON like the API's."""
+    return JSONResponse({"detail": "A server error occurred."}, status_code=500)
+
+
+def control_app(state: AppState, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The control API, media and /api/schema/ as one Starlette app (`extra_routes`: control/surface.py's)."""
+    return Starlette(
+        routes=[*ControlAPI(state).routes(), *extra_routes],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )

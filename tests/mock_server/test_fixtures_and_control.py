@@ -104,6 +104,8 @@ def test_cors_for_browser_frontends(anonymous: httpx.Client) -> None:
         },
     )
     assert preflight.status_code == 200
-    assert preflight.headers["access-control-allow-origin"] == "*"
+    # The origin echoed, with credentials, so that a frontend can use the session cookie.
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert preflight.headers["access-control-allow-credentials"] == "true"
     simple = anonymous.get("/api/flags/", headers={"Origin": "http://localhost:5173"})
-    assert simple.headers["access-control-allow-origin"] == "*"
+    assert simple.headers["access-control-allow-origin"] == "http://localhost:5173"

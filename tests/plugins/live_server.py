@@ -46,12 +46,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Yield the base URL of any ASGI `app` served by uvicorn in a thread; the readiness wait is bounded."""
+def serving(app: Any, **config: Any) -> Iterator[str]:
+    """Yield the base URL of any ASGI `app` served by uvicorn in a thread (`config`: more uvicorn options)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + READY_TIMEOUT
@@ -71,6 +71,12 @@ def serving(app: Any) -> Iterator[str]:
 def mock_app() -> Any:
     """The session's mock (default fixtures); whoever uses it resets it first (`mock`, `api`)."""
     return create_app(Settings())
+
+
+def serve(**options: Any) -> Iterator[LiveServer]:
+    """Serve a mock of its own, made with these `Settings` fields, until the generator is closed."""
+    with serving(create_app(Settings(**options))) as url:
+        yield LiveServer(url)
 
 
 @pytest.fixture(scope="session")
