@@ -29,46 +29,60 @@ from mock_server.pipeline.context import STATE_KEY, Call
 
 # Masking reads a JSON body whole; past this size a body is not kept at all, only its size.
 CAPTURE_LIMIT = 1_048_576
+FAULT_NAME = FAULT_HEADER.lower().encode()
 FILTERS = ("method", "path", "status", "operation", "since", "limit")
 
 
-@dataclasses.dataclass
 class BodyRecord:
-    """A body as kept: masked, cut to the journal's limit, and how to show it."""
+    """A body as kept: cut to the journal's limit, secrets masked, and how to show it.
 
-    content: bytes | None
-    kind: str
-    size: int
-    truncated: bool
+    A body within the limit is kept as it came and masked when the journal is read, so that
+    recording a request costs next to nothing; a larger one is masked whole at once (masking
+    needs all of it), then cut.
+    """
 
-    @classmethod
-    def of(cls, captured: bytes, size: int, content_type: str, limit: int) -> BodyRecord:
+    def __init__(self, captured: bytes, size: int, content_type: str, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        self.content_type = content_type
+        self.raw: bytes | None = None
+        self.masked: tuple[bytes | None, str, bool] | None = None
         if not size:
-            return cls(None, "empty", 0, False)
-        if size > len(captured):
-            return cls(None, "withheld", size, True)
-        content, kind = mask_body(captured, content_type)
-        truncated = content is not None and len(content) > limit
-        return cls(content[:limit] if content is not None else None, kind, size, truncated)
+            self.masked = (None, "empty", False)
+        elif size > len(captured):
+            self.masked = (None, "withheld", True)
+        elif size <= limit:
+            self.raw = captured
+        else:
+            self.masked = self._mask(captured)
+
+    def _mask(self, captured: bytes) -> tuple[bytes | None, str, bool]:
+        content, kind = mask_body(captured, self.content_type)
+        truncated = content is not None and len(content) > self.limit
+        return (content[: self.limit] if content is not None else None), kind, truncated
 
     def as_json(self) -> dict[str, Any]:
+        if self.masked is None:
+            assert self.raw is not None
+            self.masked, self.raw = self._mask(self.raw), None
+        content, kind, truncated = self.masked
         body: Any = None
-        if self.content is not None and self.content:
-            text = self.content.decode("utf-8", errors="replace")
-            body = json.loads(text) if self.kind == "json" and not self.truncated else text
-        return {"body": body, "kind": self.kind, "size": self.size, "truncated": self.truncated}
+        if content:
+            text = content.decode("utf-8", errors="replace")
+            body = json.loads(text) if kind == "json" and not truncated else text
+        return {"body": body, "kind": kind, "size": self.size, "truncated": truncated}
 
 
 @dataclasses.dataclass(eq=False)
 class Entry:
-    """One request in the journal."""
+    """One request in the journal; its headers and query are masked when it is read."""
 
     id: int
-    time: dt.datetime
+    time: float
     method: str
     path: str
-    query: str
-    request_headers: dict[str, str | list[str]]
+    raw_query: bytes
+    raw_request_headers: list[tuple[bytes, bytes]]
     started: float
     outcome: str = "pending"
     status: int | None = None
@@ -77,26 +91,31 @@ class Entry:
     operation: str | None = None
     fault: str | None = None
     request: BodyRecord | None = None
-    response_headers: dict[str, str | list[str]] | None = None
+    raw_response_headers: list[tuple[bytes, bytes]] | None = None
     response: BodyRecord | None = None
 
     def as_json(self) -> dict[str, Any]:
+        moment = dt.datetime.fromtimestamp(self.time, dt.UTC)
+        response_headers = self.raw_response_headers
         return {
             "id": self.id,
-            "time": self.time.isoformat().replace("+00:00", "Z"),
+            "time": moment.isoformat().replace("+00:00", "Z"),
             "method": self.method,
             "path": self.path,
-            "query": self.query,
+            "query": mask_query(self.raw_query.decode("latin-1")),
             "status": self.status,
             "outcome": self.outcome,
             "duration_ms": self.duration_ms,
             "user": self.user,
             "operation": self.operation,
             "fault": self.fault,
-            "request": {"headers": self.request_headers, **(self.request.as_json() if self.request else {})},
+            "request": {
+                "headers": mask_headers(self.raw_request_headers),
+                **(self.request.as_json() if self.request else {}),
+            },
             "response": (
-                {"headers": self.response_headers, **(self.response.as_json() if self.response else {})}
-                if self.response_headers is not None
+                {"headers": mask_headers(response_headers), **(self.response.as_json() if self.response else {})}
+                if response_headers is not None
                 else None
             ),
         }
@@ -122,11 +141,11 @@ class Journal:
     def begin(self, scope: Scope) -> Entry:
         entry = Entry(
             id=self.next_id,
-            time=dt.datetime.now(dt.UTC),
+            time=time.time(),
             method=scope["method"],
             path=scope["path"],
-            query=mask_query(scope.get("query_string", b"").decode("latin-1")),
-            request_headers=mask_headers(list(scope.get("headers", []))),
+            raw_query=scope.get("query_string", b""),
+            raw_request_headers=list(scope.get("headers", [])),
             started=time.perf_counter(),
         )
         self.next_id += 1
@@ -187,7 +206,8 @@ def _since_filter(value: str) -> Any:
     except ValueError:
         raise JournalFilterError({"since": ["Enter an entry id, or a time such as 2026-01-01T12:00:00Z."]}) from None
     moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return lambda entry: entry.time > moment
+    instant = moment.timestamp()
+    return lambda entry: entry.time > instant
 
 
 class Capture:
@@ -272,12 +292,16 @@ class Recorder:
             entry.operation = self.operations.find(entry.method, entry.path)
         limit = self.journal.body_bytes
         received, sent = exchange.received, exchange.sent
-        entry.request = BodyRecord.of(received.content(), received.size, exchange.request_type, limit)
+        entry.request = BodyRecord(received.content(), received.size, exchange.request_type, limit)
         if entry.outcome == "pending":
             entry.outcome = "answered" if entry.status is not None else "abandoned"
         if entry.status is None:
             return
-        headers = Headers(raw=exchange.answer_headers)
-        entry.response_headers = mask_headers(exchange.answer_headers)
-        entry.fault = entry.fault or headers.get(FAULT_HEADER)
-        entry.response = BodyRecord.of(sent.content(), sent.size, headers.get("content-type", ""), limit)
+        entry.raw_response_headers = exchange.answer_headers
+        content_type = ""
+        for name, value in exchange.answer_headers:
+            if name == b"content-type":
+                content_type = value.decode("latin-1")
+            elif name == FAULT_NAME and entry.fault is None:
+                entry.fault = value.decode("latin-1")
+        entry.response = BodyRecord(sent.content(), sent.size, content_type, limit)
