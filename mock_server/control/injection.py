@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import http
 import logging
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import Headers
 from starlette.responses import Response
@@ -34,6 +35,10 @@ from mock_server.pipeline.rendering import render_json
 FAULT_HEADER = "X-Mock-Fault"
 # nginx's code for "close the connection without an answer"; only the access log ever shows it.
 NO_RESPONSE = 444
+
+# How a delay waits. A module-level seam so that a test can see a delay taken, and for how long,
+# without waiting for it (tests never measure the wall clock).
+pause: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 class ConnectionDropped(Exception):
@@ -106,16 +111,18 @@ class BufferedBody:
                 return
 
     async def wait_unless_client_leaves(self, seconds: float) -> bool:
-        """Sleep without blocking other requests; False as soon as the client disconnects."""
+        """Pause without blocking other requests; False as soon as the client disconnects."""
         if not self.complete:
-            await asyncio.sleep(seconds)
+            await pause(seconds)
             return True
         # With the whole body read, the server's next message can only be the disconnect.
         listening = asyncio.ensure_future(self.upstream())
-        done, _ = await asyncio.wait({listening}, timeout=seconds)
-        if not done:
+        waiting = asyncio.ensure_future(pause(seconds))
+        await asyncio.wait({listening, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        if not listening.done():
             listening.cancel()
             return True
+        waiting.cancel()
         message = listening.result()
         self.messages.append(message)
         return bool(message["type"] != "http.disconnect")

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mock_server.control.fault_rules import Delay, parse_fault_option
 from mock_server import Settings, create_app
+from mock_server.control import injection
+from mock_server.control.fault_rules import Delay, parse_fault_option
 from tests.plugins.live_server import ADMIN, LiveServer, serve, serving
 
 WAIT = 10.0
@@ -46,10 +47,16 @@ def add_fault(server: LiveServer, **rule: Any) -> dict[str, Any]:
     return created
 
 
-def timed(call: Callable[[], httpx.Response]) -> tuple[httpx.Response, float]:
-    start = time.perf_counter()
-    response = call()
-    return response, time.perf_counter() - start
+@pytest.fixture
+def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Each delay's pause (seconds), recorded instead of waited: the mock runs in this process."""
+    taken: list[float] = []
+
+    async def record(seconds: float) -> None:
+        taken.append(seconds)
+
+    monkeypatch.setattr(injection, "pause", record)
+    return taken
 
 
 def wait_for(condition: Callable[[], Any]) -> Any:
@@ -61,23 +68,33 @@ def wait_for(condition: Callable[[], Any]) -> Any:
     return found
 
 
-def test_a_prefer_delay_holds_the_answer_at_least_that_long(runtime: LiveServer) -> None:
+def test_a_prefer_delay_holds_the_answer_that_long(runtime: LiveServer, pauses: list[float]) -> None:
     with runtime.client(ADMIN) as admin:
-        response, elapsed = timed(lambda: admin.get("/api/units/", headers={"Prefer": "delay=300"}))
+        response = admin.get("/api/units/", headers={"Prefer": "delay=30"})
     assert response.status_code == 200 and isinstance(response.json(), list)
-    assert elapsed >= 0.3
-    assert response.headers["x-mock-fault"] == "delay=300; rules=prefer"
+    assert pauses == [0.03]
+    assert response.headers["x-mock-fault"] == "delay=30; rules=prefer"
+    (entry,) = httpx.get(f"{runtime.url}/_mock/requests").json()
+    assert entry["fault"] == "delay=30; rules=prefer" and entry["status"] == 200
 
 
-def test_a_delay_range_from_the_options_is_drawn_within_it(started: LiveServer) -> None:
+def test_without_a_fault_nothing_pauses_or_is_labelled(runtime: LiveServer, pauses: list[float]) -> None:
+    with runtime.client(ADMIN) as admin:
+        response = admin.get("/api/units/")
+    assert response.status_code == 200 and "x-mock-fault" not in response.headers
+    assert pauses == []
+
+
+def test_a_delay_range_from_the_options_is_drawn_within_it(started: LiveServer, pauses: list[float]) -> None:
     with started.client(ADMIN) as admin:
-        for _ in range(3):
-            response, elapsed = timed(lambda: admin.get("/api/news/"))
-            delay = int(response.headers["x-mock-fault"].split(";")[0].removeprefix("delay="))
-            assert 100 <= delay <= 200
-            assert elapsed >= delay / 1000
+        delays = [
+            int(admin.get("/api/news/").headers["x-mock-fault"].split(";")[0].removeprefix("delay=")) for _ in range(3)
+        ]
+        assert all(100 <= delay <= 200 for delay in delays)
+        assert pauses == [delay / 1000 for delay in delays]
         # The rule names GET: other methods on the same path are not held.
         assert "x-mock-fault" not in admin.options("/api/news/").headers
+    assert len(pauses) == 3
 
 
 def test_a_status_from_the_options_is_answered_in_inventrees_shape(started: LiveServer) -> None:
@@ -99,13 +116,13 @@ def globally_faulted() -> Iterator[LiveServer]:
     yield from serve(delay=Delay(120, 120), error_rate=0.5, seed=3)
 
 
-def test_global_delay_and_error_rate_from_the_options(globally_faulted: LiveServer) -> None:
+def test_global_delay_and_error_rate_from_the_options(globally_faulted: LiveServer, pauses: list[float]) -> None:
     with globally_faulted.client(ADMIN) as admin:
-        answers = [timed(lambda: admin.get("/api/project-code/")) for _ in range(8)]
-    assert all(elapsed >= 0.12 for _, elapsed in answers)
-    statuses = [response.status_code for response, _ in answers]
+        answers = [admin.get("/api/project-code/") for _ in range(8)]
+    assert pauses == [0.12] * 8
+    statuses = [response.status_code for response in answers]
     assert set(statuses) == {200, 500}, statuses
-    failed = next(response for response, _ in answers if response.status_code == 500)
+    failed = next(response for response in answers if response.status_code == 500)
     assert failed.headers["x-mock-fault"] == "delay=120; status=500; rules=2,1"
 
 
