@@ -194,6 +194,10 @@ def test_a_faulted_write_changes_nothing(runtime: LiveServer) -> None:
     add_fault(runtime, operation="units_create", drop=True)
     with runtime.client(ADMIN) as admin:
         assert admin.post("/api/project-code/", json={"code": "FAULTED"}).status_code == 500
+        forced = admin.post(
+            "/api/units/", json={"name": "furlong", "definition": "220 yard"}, headers={"Prefer": "code=503"}
+        )
+        assert forced.status_code == 503
         assert admin.delete("/api/project-code/1/", headers={"Prefer": "code=503"}).status_code == 503
         with pytest.raises(httpx.TransportError):
             admin.post("/api/units/", json={"name": "furlong", "definition": "220 yard"})
