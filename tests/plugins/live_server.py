@@ -1,8 +1,9 @@
 """The mock for the tests: one app per session, served by uvicorn in a thread on a free loopback port.
 
 This is the one way the tests start a server: `mock_app` is the session's app (in-process clients
-use it directly), `live_server` serves it, `mock` resets it before a test, and `serving(app)` serves
-any other ASGI app, such as the mock wrapped in a fault, or a server of a test's own.
+use it directly), `live_server` serves it, `mock` resets it before a test, `serve(**settings)` serves
+a mock of its own made with other settings, and `serving(app)` serves any other ASGI app, such as
+the mock wrapped in a fault, or a server of a test's own.
 """
 
 from __future__ import annotations
