@@ -17,6 +17,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mock_server.control.fault_rules import ENVIRONMENT_WRITERS
 from mock_server.settings import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -34,7 +35,9 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         value = getattr(settings, field.name)
         if value is None:
             continue
-        if isinstance(value, bool):
+        if field.name in ENVIRONMENT_WRITERS:
+            text = ENVIRONMENT_WRITERS[field.name](value)
+        elif isinstance(value, bool):
             text = "true" if value else "false"
         elif isinstance(value, tuple):
             text = ",".join(str(item) for item in value)

@@ -109,6 +109,16 @@ def parse_rate(value: object) -> float:
     return rate
 
 
+def parse_error_rate(value: str) -> float:
+    """`--error-rate`: a share of requests answered 500; 0 (the default) for none."""
+    try:
+        if float(value) == 0:
+            return 0.0
+    except ValueError:
+        pass
+    return parse_rate(value)
+
+
 def parse_status(value: object) -> int:
     """A status the mock can force: a client or server error."""
     try:
@@ -302,7 +312,13 @@ def parse_origins(raw: str) -> tuple[str, ...]:
 # How `Settings.from_env` reads the `INVENTREE_MOCK_*` variables of the control surface.
 ENVIRONMENT_READERS: dict[str, Callable[[str], object]] = {
     "delay": parse_delay,
-    "error_rate": parse_rate,
+    "error_rate": parse_error_rate,
     "faults": parse_fault_options,
     "cors_origins": parse_origins,
+}
+
+# How the settings of the control surface are written back into those variables (for worker
+# processes), where `str()` would not read back: the rules as a JSON list.
+ENVIRONMENT_WRITERS: dict[str, Callable[[Any], str]] = {
+    "faults": lambda specs: json.dumps([spec.as_json() for spec in specs]),
 }

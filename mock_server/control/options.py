@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from mock_server.control.fault_rules import parse_delay, parse_fault_option, parse_rate
+from mock_server.control.fault_rules import parse_delay, parse_error_rate, parse_fault_option
 from mock_server.control.token import TOKEN_HEADER, with_control_token
 from mock_server.settings import Settings
 
@@ -46,7 +46,10 @@ def add_control_options(parser: argparse.ArgumentParser) -> None:
         "--delay", metavar="MS", type=_option(parse_delay), help="delay every API request: 200, or a range 100-400"
     )
     group.add_argument(
-        "--error-rate", metavar="RATE", type=_option(parse_rate), help="answer this share of API requests 500 (0.1)"
+        "--error-rate",
+        metavar="RATE",
+        type=_option(parse_error_rate),
+        help="answer this share of API requests 500 (0.1; default 0)",
     )
     group.add_argument(
         "--fault",

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import httpx
 import pytest
 
 from mock_server import Settings
 from mock_server.cli import _parser
-from mock_server.control.fault_rules import Delay, FaultSpec, FaultSpecError, parse_fault_option, parse_prefer
+from mock_server.control.fault_rules import (
+    Delay,
+    FaultSpec,
+    FaultSpecError,
+    parse_fault_option,
+    parse_prefer,
+    spec_from_json,
+)
 from mock_server.control.options import control_banner, control_settings
+from mock_server.workers import settings_environment
 from tests.mock_server.test_cli import STARTUP_TIMEOUT, free_port, run_cli
+from tests.plugins.mock_process import mock_process
 
 CONTROL_OPTIONS = (
     "--delay",
@@ -153,3 +164,38 @@ def test_an_unknown_operation_in_a_fault_stops_start_up_in_one_line() -> None:
     assert line.startswith(
         "FaultSpecError: --fault: operation: Unknown operationId 'unitz_list'; did you mean units_list"
     )
+
+
+def test_worker_processes_read_back_every_control_setting() -> None:
+    """`--workers` hands the settings to each process in INVENTREE_MOCK_* variables."""
+    settings = Settings(
+        delay=Delay(100, 400),
+        error_rate=0.25,
+        faults=(
+            parse_fault_option("units_list:status=503,times=3,detail=Down, back soon"),
+            parse_fault_option("POST /api/units/*:drop"),
+            spec_from_json({"operation": "units_create", "status": 400, "body": {"name": ["Taken"]}, "rate": 0.5}),
+        ),
+        seed=9,
+        journal_size=7,
+        journal_body_bytes=99,
+        cors_origins=("http://localhost:*", "https://app.example.com"),
+        control_token="a-token",
+    )
+    assert Settings.from_env(settings_environment(settings)) == settings
+    # The defaults (no fault, no error rate) read back too.
+    assert Settings.from_env(settings_environment(Settings())) == Settings()
+
+
+@pytest.mark.slow  # two worker processes started from the command line: several seconds
+def test_every_worker_process_takes_the_fault_options(tmp_path: Path) -> None:
+    args = ["--state", str(tmp_path / "state.sqlite3"), "--workers", "2", "--log-level", "info", "--quiet"]
+    args += ["--fault", "units_list:status=503,detail=Down for maintenance"]
+    with mock_process(args, tmp_path / "workers.log") as mock:
+        mock.wait_for_log("Started server process", count=2)
+        for _ in range(6):  # a new connection each time, so that both workers answer
+            with mock.client() as admin:
+                answer = admin.get("/api/units/")
+                assert answer.status_code == 503 and answer.json() == {"detail": "Down for maintenance"}
+                assert admin.get("/api/flags/").status_code == 200
+        assert httpx.get(f"{mock.url}/_mock/faults").json()[0]["operation"] == "units_list"

@@ -87,7 +87,7 @@ def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def test_the_latency_faults_and_journal_lines(pauses: list[float]) -> None:
-    results = run_block("### A frontend's daily backend")
+    results = run_block("### Latency, faults and the request journal")
     statuses = [status for _, status, _ in results]
     # With --seed 7 the same lines meet the same faults on every run.
     assert statuses == [503, 200, 201, 201, 201, 200, 204, 204, 200, 200, 204], results
