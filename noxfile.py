@@ -74,7 +74,7 @@ def install(session: nox.Session, *extras: str, groups: tuple[str, ...] = (), pr
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (spec, mock server, contract suite against the mock); `-- -m slow` runs the long ones."""
-    install(session, "all", groups=("test",))
+    install(session, "all", groups=("test", "browser"))
     # The default run spreads test files over the machine's cores (pytest-xdist; a file's tests stay
     # together, so module fixtures are built once). Arguments given after `--` replace this: the slow
     # and real-server runs share one server and go one test at a time.
