@@ -64,6 +64,34 @@ def _shown(answer: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[s
     return [{field: item.get(field) for field in fields} for item in answer]
 
 
+@pytest.fixture
+def seeded() -> Iterator[None]:
+    """A project code with metadata, a unit and a machine on the server for the run, removed after it.
+
+    A freshly reset server holds none of them; the snapshot of an empty family proves little.
+    """
+    with httpx.Client(base_url=REAL_URL, auth=REAL_USER, timeout=60.0) as real:
+        made: list[str] = []
+        try:
+            code = real.post("/api/project-code/", json={"code": "SNAP-1", "description": "Snapshot"})
+            assert code.status_code == 201, code.text
+            made.append(f"/api/project-code/{code.json()['pk']}/")
+            metadata = {"metadata": {"colour": "blue"}}
+            assert real.patch(f"{made[-1]}metadata/", json=metadata).status_code == 200
+            unit = real.post("/api/units/", json={"name": "snapshot_unit", "definition": "3 m", "symbol": "snu"})
+            assert unit.status_code == 201, unit.text
+            made.append(f"/api/units/{unit.json()['pk']}/")
+            machine = {"name": "Snapshot printer", "machine_type": "label-printer", "driver": "no-such-driver"}
+            created = real.post("/api/machine/", json=machine)
+            assert created.status_code == 201, created.text
+            made.append(f"/api/machine/{created.json()['pk']}/")
+            yield
+        finally:
+            for path in reversed(made):
+                real.delete(path)
+
+
+@pytest.mark.usefixtures("seeded")
 def test_a_snapshot_of_the_real_server_answers_as_the_server(tmp_path: Path) -> None:
     out = tmp_path / "real"
     username, password = REAL_USER
