@@ -10,6 +10,7 @@ value of 51 characters with one of them fits a `maxLength: 50`.
 from __future__ import annotations
 
 import re
+import threading
 
 import bleach
 
@@ -21,6 +22,14 @@ NEWLINE = re.compile("[\x0a]")
 HTML_TAGS_MESSAGE = "Remove HTML tags from this value"
 # bleach escapes these; strip_html_tags puts them back before comparing lengths.
 _UNESCAPED = {"&gt;": ">", "&lt;": "<", "&amp;": "&"}
+# Text without these passes bleach unchanged, so it needs no parse (bleach's html5lib parse is most
+# of what a write costs the mock): tags and entities, the control characters bleach turns into "?"
+# or html5lib folds or drops (carriage return, NUL), and lone surrogates html5lib replaces.
+# tests/drf/test_text.py holds this shortcut to bleach's own answer on generated text.
+_MARKUP = re.compile("[<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# bleach builds an html5lib parser per Cleaner and recommends reusing one; a Cleaner is not safe to
+# share between threads (the suite's checks run in several), so each thread keeps its own.
+_CLEANERS = threading.local()
 
 
 class HtmlTagsFound(ValueError):
@@ -42,12 +51,22 @@ def remove_non_printable_characters(value: str, *, remove_newline: bool = True) 
 def strip_html_tags(value: str) -> str:
     """InvenTree's `strip_html_tags`: the stripped text, or HtmlTagsFound when bleach changes it."""
     value = value.strip()
-    cleaned = str(bleach.clean(value, strip=True, tags=[], attributes=[]))
+    if _MARKUP.search(value) is None:
+        return value
+    cleaned = _cleaner().clean(value)
     for escaped, character in _UNESCAPED.items():
         cleaned = cleaned.replace(escaped, character)
     if len(cleaned) != len(value):
         raise HtmlTagsFound()
     return cleaned
+
+
+def _cleaner() -> bleach.Cleaner:
+    """The current thread's Cleaner, set as InvenTree's `bleach.clean(value, strip=True, tags=[], attributes=[])`."""
+    cleaner: bleach.Cleaner | None = getattr(_CLEANERS, "cleaner", None)
+    if cleaner is None:
+        cleaner = _CLEANERS.cleaner = bleach.Cleaner(tags=[], attributes=[], strip=True)
+    return cleaner
 
 
 def clean_string(value: str, *, remove_newline: bool = True) -> str:

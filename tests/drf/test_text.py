@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bleach
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from drf.text import HTML_TAGS_MESSAGE, HtmlTagsFound, clean_string, remove_non_printable_characters
+from drf.text import HTML_TAGS_MESSAGE, HtmlTagsFound, clean_string, remove_non_printable_characters, strip_html_tags
 
 
 @pytest.mark.parametrize(
@@ -42,3 +45,32 @@ def test_html_tags_are_refused_with_inventrees_message(value: str) -> None:
 @pytest.mark.parametrize("value", ["a < b", "a > b", "fish & chips", "x&y"])
 def test_lone_angle_brackets_and_ampersands_pass(value: str) -> None:
     assert clean_string(value) == value
+
+
+def _inventree_strip_html_tags(value: str) -> str:
+    """InvenTree/helpers.py `strip_html_tags` as written there: bleach on every value, every time."""
+    value = value.strip()
+    cleaned = bleach.clean(value, strip=True, tags=[], attributes=[])
+    for escaped, character in {"&gt;": ">", "&lt;": "<", "&amp;": "&"}.items():
+        cleaned = cleaned.replace(escaped, character)
+    if len(cleaned) != len(value):
+        raise HtmlTagsFound()
+    return str(cleaned)
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=()) | st.sampled_from("<>&;/ab\r\n\x00\x0c\ufffe")))
+@example("a\r\nb")
+@example("&lt;b&gt;")
+@example("\x00")
+@example("<b>x</b>")
+def test_strip_html_tags_answers_as_bleach_on_any_text(value: str) -> None:
+    # The shortcut for text without markup must agree with InvenTree's own function on every text.
+    try:
+        expected: str | type[HtmlTagsFound] = _inventree_strip_html_tags(value)
+    except HtmlTagsFound:
+        expected = HtmlTagsFound
+    try:
+        got: str | type[HtmlTagsFound] = strip_html_tags(value)
+    except HtmlTagsFound:
+        got = HtmlTagsFound
+    assert got == expected
