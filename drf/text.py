@@ -53,7 +53,7 @@ def strip_html_tags(value: str) -> str:
     value = value.strip()
     if _MARKUP.search(value) is None:
         return value
-    cleaned = _cleaner().clean(value)
+    cleaned = str(_cleaner().clean(value))
     for escaped, character in _UNESCAPED.items():
         cleaned = cleaned.replace(escaped, character)
     if len(cleaned) != len(value):
