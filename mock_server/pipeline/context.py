@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,9 @@ class Call:
     cleaned: dict[str, Any] | None = None
     # A parse or validation error, raised when the view reads the body (as DRF's `request.data` does).
     body_error: APIError | None = None
+    # The methods of the DRF view that answers, sent as `Allow` on every answer it gives
+    # (rest_framework/views.py: `default_response_headers`); empty for a Django page.
+    allowed: tuple[str, ...] = ()
 
     @classmethod
     def start(cls, app: AppState, scope: Scope) -> Call:
@@ -72,6 +76,12 @@ class Call:
         call = scope["state"][STATE_KEY]
         assert isinstance(call, Call)
         return call
+
+    @staticmethod
+    def started(scope: Scope) -> Call | None:
+        """The request state, if the router got as far as starting it."""
+        call = scope.get("state", {}).get(STATE_KEY)
+        return call if isinstance(call, Call) else None
 
     @property
     def store(self) -> Store:
@@ -117,6 +127,16 @@ class Call:
     @property
     def user_pk(self) -> Any:
         return self.identity.user["pk"] if self.identity.user else None
+
+    @functools.cached_property
+    def absolute_uri(self) -> str:
+        """The request's URL as Django's `build_absolute_uri()` writes it: path and query percent-encoded."""
+        # django/http/request.py `_get_full_path` and django/utils/encoding.py `escape_uri_path`, `iri_to_uri`.
+        path = urllib.parse.quote(self.scope["path"], safe="/:@&+$,-_.!~*'()")
+        query = self.scope.get("query_string", b"").decode("latin-1")
+        if query:
+            path += "?" + urllib.parse.quote(query, safe="/#%[]=:;$&()+,!?*@'~")
+        return str(self.url.replace(path="", query="")).rstrip("/") + path
 
     def absolute(self, path: str) -> str:
         return str(self.url.replace(path=path, query=""))
