@@ -171,3 +171,24 @@ def staff(call: Call) -> bool:
 def staff_or_read_only(call: Call) -> bool:
     """InvenTree's IsStaffOrReadOnly, behind IsAuthenticated."""
     return call.identity.is_authenticated and (call.method in {"GET", "HEAD", "OPTIONS"} or call.identity.is_staff)
+
+
+# The methods DRF's DjangoModelPermissions knows (`perms_map`, rest_framework/permissions.py).
+MODEL_PERMISSION_METHODS = frozenset({"GET", "OPTIONS", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclasses.dataclass(frozen=True)
+class DefaultPermissions:
+    """InvenTree's default permission classes: IsAuthenticated, DjangoModelPermissions, RolePermission.
+
+    InvenTree/settings.py REST_FRAMEWORK. DjangoModelPermissions answers a method outside its
+    `perms_map` (TRACE, QUERY, ...) with 405 for any authenticated user before the role is asked,
+    so such a method passes here and the view's 405 follows; every other method needs the role.
+    """
+
+    role: Permission
+
+    def __call__(self, call: Call) -> bool:
+        if call.method not in MODEL_PERMISSION_METHODS:
+            return call.identity.is_authenticated
+        return self.role(call)

@@ -112,3 +112,16 @@ def test_an_unparsable_body_is_refused_only_when_the_view_reads_it(admin: httpx.
     assert (missing.status_code, missing.json()) == (404, {"detail": "Not found."})
     found = admin.patch("/api/project-code/1/", content=b"x", headers=headers)
     assert (found.status_code, found.json()) == (415, {"detail": 'Unsupported media type "text/plain" in request.'})
+
+
+@pytest.mark.parametrize("path", ["/api/project-code/1/metadata/", "/api/machine/"])
+def test_views_with_djangos_model_permissions_answer_an_unknown_method_405(reader: httpx.Client, path: str) -> None:
+    # DjangoModelPermissions (InvenTree's default permission classes) refuses a method outside its
+    # perms_map with 405 before the role is asked, so even the reader hears 405 there.
+    assert reader.request("TRACE", path).status_code == 405
+
+
+def test_a_partial_update_may_not_blank_a_required_field(admin: httpx.Client) -> None:
+    # DRF's allow_blank is the field's own, also in a PATCH (partial=True).
+    response = admin.patch("/api/project-code/1/", json={"code": "\u0085"})  # blank once cleaned
+    assert (response.status_code, response.json()) == (400, {"code": ["This field may not be blank."]})
