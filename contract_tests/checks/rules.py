@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.parameters import ParameterLocation
-from schemathesis.openapi.checks import EnsureResourceAvailability, RejectedPositiveData
+from schemathesis.openapi.checks import AllowHeaderMismatch, EnsureResourceAvailability, RejectedPositiveData
 
 from contract_tests.checks import serializer
 from drf.text import HTML_TAGS_MESSAGE, HtmlTagsFound, clean_string
@@ -269,6 +269,10 @@ REGISTRY_OPERATIONS = frozenset(
     | {"machine_settings_update", "machine_settings_partial_update"}
 )
 NOT_IN_REGISTRY = re.compile(r"^Machine '[^']*' not found$")
+CATCH_ALL_ALLOW = "catch-all-allow"
+# InvenTree's catch-all (InvenTree/api.py NotFoundView) answers any path no URL pattern takes, such
+# as an id its converter refuses, as a DRF view of its own: its `Allow` lists its own methods.
+CATCH_ALL_DETAIL = "API endpoint not found"
 
 
 @dataclass
@@ -291,6 +295,10 @@ def reasons() -> dict[str, str]:
     found[UNVALIDATED_BODY] = (
         "the action and search views read their body without validating it: a missing action is a 200 "
         '{"error": "No action specified"}, a search passes its values on to each model\'s list'
+    )
+    found[CATCH_ALL_ALLOW] = (
+        "a path no URL pattern takes (an id of the wrong form) is answered by InvenTree's catch-all 404 view, "
+        "whose `Allow` lists the catch-all's own methods, not the operation's"
     )
     found[MACHINE_NOT_REGISTERED] = (
         "a machine of a type or driver that is not installed is stored but not loaded: its restart and "
@@ -321,7 +329,17 @@ def explain(failure: Failure, case: Case[Any], response: Response) -> str | None
         return _explain_acceptance(case)
     if isinstance(failure, EnsureResourceAvailability):
         return _explain_unregistered_machine(case, response)
+    if isinstance(failure, AllowHeaderMismatch):
+        return CATCH_ALL_ALLOW if response.status_code == 404 and _detail(response) == CATCH_ALL_DETAIL else None
     return None
+
+
+def _detail(response: Response) -> Any:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("detail") if isinstance(body, Mapping) else None
 
 
 def _explain_unregistered_machine(case: Case[Any], response: Response) -> str | None:

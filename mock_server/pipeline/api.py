@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -33,7 +34,7 @@ from connexion.resolver import Resolver
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.pipeline.context import AppState, Call
-from mock_server.pipeline.errors import APIError
+from mock_server.pipeline.errors import APIError, PageNotFound
 from mock_server.pipeline.gates import AuthenticationMiddleware, ContentNegotiationMiddleware, PermissionMiddleware
 from mock_server.pipeline.rendering import render_json
 from mock_server.pipeline.routing import ContractRouter
@@ -41,6 +42,8 @@ from mock_server.pipeline.validation import RequestBodyMiddleware
 from mock_server.resources.handlers import Registry
 
 logger = logging.getLogger("mock_server")
+# InvenTree's templates/404.html as a fresh server renders it, for a path no URL pattern matches.
+PAGE_NOT_FOUND = (Path(__file__).resolve().parents[1] / "resources" / "page_not_found.html").read_bytes()
 # Connexion warns once per operation that offers JSON, form and multipart bodies whenever a body
 # schema is asked for; the mock's serializers handle all three, so the warning says nothing.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
@@ -79,26 +82,37 @@ class OperationApp:
         call = Call.of(scope)
         assert call.operation is not None, "the router answers every request without an operation"
         response = await call.operation.view(call)
+        if call.allowed and "allow" not in response.headers:
+            response.headers["Allow"] = ", ".join(call.allowed)
         await response(scope, receive, send)
 
 
 async def render_api_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """An error of the mock's own, already in InvenTree's shape."""
     assert isinstance(exc, APIError)
-    return _response(exc)
+    if isinstance(exc, PageNotFound):
+        return ConnexionResponse(
+            status_code=404, mimetype="text/html", content_type="text/html; charset=utf-8", body=PAGE_NOT_FOUND
+        )
+    return _response(request, exc)
 
 
 async def render_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """A bug: logged with its traceback, answered as DRF's plain 500."""
     logger.exception("unexpected error on %s %s", request.method, request.url, exc_info=exc)
-    return _response(APIError({"detail": "A server error occurred."}), 500)
+    return _response(request, APIError({"detail": "A server error occurred."}), 500)
 
 
-def _response(error: APIError, status: int | None = None) -> ConnexionResponse:
+def _response(request: ConnexionRequest, error: APIError, status: int | None = None) -> ConnexionResponse:
+    headers = dict(error.headers)
+    call = Call.started(request.scope)
+    if call is not None and call.allowed and "Allow" not in headers:
+        # DRF's finalize_response sets the view's `Allow` on its error answers too.
+        headers["Allow"] = ", ".join(call.allowed)
     return ConnexionResponse(
         status_code=status or error.status_code,
         mimetype="application/json",
         content_type="application/json",
         body=render_json(error.body),
-        headers=error.headers,
+        headers=headers,
     )

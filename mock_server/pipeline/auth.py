@@ -13,11 +13,11 @@ still come from the contract, operation by operation.
 from __future__ import annotations
 
 import base64
-import binascii
 import dataclasses
 import datetime as dt
 import hmac
 import secrets
+import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,7 +55,9 @@ ANONYMOUS = Identity()
 
 def authenticate(headers: Headers, method: str, store: Store) -> Identity:
     """Run InvenTree's authenticators in order; the first that recognises its credentials decides."""
-    authorization = headers.get("authorization", "")
+    # DRF's get_authorization_header: the header's bytes (HTTP headers are ISO-8859-1, which is how
+    # Starlette decodes them), split on ASCII whitespace only, the scheme compared case-insensitively.
+    authorization = headers.get("authorization", "").encode("latin-1").split()
     for authenticator in (_token, _basic):
         identity = authenticator(authorization, store)
         if identity is not None:
@@ -63,40 +65,56 @@ def authenticate(headers: Headers, method: str, store: Store) -> Identity:
     return _session(headers, method, store)
 
 
-def _token(authorization: str, store: Store) -> Identity | None:
-    parts = authorization.split()
-    if not parts or parts[0].lower() != "token":
+def _token(parts: list[bytes], store: Store) -> Identity | None:
+    # rest_framework/authentication.py TokenAuthentication, with users/authentication.py's checks.
+    if not parts or parts[0].lower() != b"token":
         return None
     if len(parts) == 1:
         raise AuthenticationFailed("Invalid token header. No credentials provided.")
     if len(parts) > 2:
         raise AuthenticationFailed("Invalid token header. Token string should not contain spaces.")
-    token = store["tokens"].get(parts[1])
-    if token is None or token.get("revoked"):
+    try:
+        key = parts[1].decode("utf-8")
+    except UnicodeError:
+        raise AuthenticationFailed(
+            "Invalid token header. Token string should not contain invalid characters."
+        ) from None
+    token = store["tokens"].get(key)
+    if token is None:
         raise AuthenticationFailed("Invalid token.")
+    identity = _active(store["users"].get(token["user"]), "token")
+    if token.get("revoked"):
+        raise AuthenticationFailed("Token has been revoked")
     expiry = token.get("expiry")
     if expiry and str(expiry) < dt.date.today().isoformat():
         raise AuthenticationFailed("Token has expired")
-    return _active(store["users"].get(token["user"]), "token")
+    return identity
 
 
-def _basic(authorization: str, store: Store) -> Identity | None:
-    parts = authorization.split()
-    if not parts or parts[0].lower() != "basic":
+def _basic(parts: list[bytes], store: Store) -> Identity | None:
+    # rest_framework/authentication.py BasicAuthentication: base64 without strict validation,
+    # UTF-8 with a fall-back to Latin-1, then Django's `authenticate()`.
+    if not parts or parts[0].lower() != b"basic":
         return None
     if len(parts) == 1:
         raise AuthenticationFailed("Invalid basic header. No credentials provided.")
     if len(parts) > 2:
         raise AuthenticationFailed("Invalid basic header. Credentials string should not contain spaces.")
     try:
-        decoded = base64.b64decode(parts[1], validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+        decoded = base64.b64decode(parts[1])
+    except (TypeError, ValueError):
         raise AuthenticationFailed("Invalid basic header. Credentials not correctly base64 encoded.") from None
-    username, _, password = decoded.partition(":")
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        text = decoded.decode("latin-1")
+    username, _, password = text.partition(":")
     user = check_password(store, username, password)
-    if user is None:
+    # Django's backends refuse an inactive user (ModelBackend.user_can_authenticate), so DRF says
+    # "Invalid username/password." for it, not "User inactive or deleted.".
+    if user is None or not user.get("is_active", True):
         raise AuthenticationFailed("Invalid username/password.")
-    return _active(user, "basic")
+    return Identity(user, "basic")
 
 
 def _session(headers: Headers, method: str, store: Store) -> Identity:
@@ -129,11 +147,25 @@ def _active(user: Record | None, method: str) -> Identity:
     return Identity(user, method)
 
 
+ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
 def check_password(store: Store, username: str, password: str) -> Record | None:
-    user = store["users"].find(username=username)
-    if user is None or not hmac.compare_digest(str(user.get("password", "")), password):
-        return None
-    return user
+    """The user these credentials name, as InvenTree's authentication backends find it, or None."""
+    # ModelBackend looks the username up exactly; allauth's backend then case-insensitively
+    # (allauth/account/utils.py filter_users_by_username), checking the password of each match.
+    exact = store["users"].find(username=username)
+    candidates = [exact] if exact is not None else []
+    candidates += [
+        u for u in store["users"] if str(u.get("username", "")).lower() == username.lower() and u is not exact
+    ]
+    for user in candidates:
+        # Compared as UTF-8 bytes: hmac.compare_digest refuses str with non-ASCII characters.
+        if hmac.compare_digest(
+            str(user.get("password", "")).encode("utf-8"), password.encode("utf-8", "surrogatepass")
+        ):
+            return user
+    return None
 
 
 def new_token_key() -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,9 @@ class Call:
     cleaned: dict[str, Any] | None = None
     # A parse or validation error, raised when the view reads the body (as DRF's `request.data` does).
     body_error: APIError | None = None
+    # The methods of the DRF view that answers, sent as `Allow` on every answer it gives
+    # (rest_framework/views.py: `default_response_headers`); empty for a Django page.
+    allowed: tuple[str, ...] = ()
 
     @classmethod
     def start(cls, app: AppState, scope: Scope) -> Call:
@@ -72,6 +76,12 @@ class Call:
         call = scope["state"][STATE_KEY]
         assert isinstance(call, Call)
         return call
+
+    @staticmethod
+    def started(scope: Scope) -> Call | None:
+        """The request state, if the router got as far as starting it."""
+        call = scope.get("state", {}).get(STATE_KEY)
+        return call if isinstance(call, Call) else None
 
     @property
     def store(self) -> Store:
@@ -118,6 +128,16 @@ class Call:
     def user_pk(self) -> Any:
         return self.identity.user["pk"] if self.identity.user else None
 
+    @functools.cached_property
+    def absolute_uri(self) -> str:
+        """The request's URL as Django's `build_absolute_uri()` writes it: path and query percent-encoded."""
+        # django/http/request.py `_get_full_path` and django/utils/encoding.py `escape_uri_path`, `iri_to_uri`.
+        path = urllib.parse.quote(self.scope["path"], safe="/:@&+$,-_.!~*'()")
+        query = self.scope.get("query_string", b"").decode("latin-1")
+        if query:
+            path += "?" + urllib.parse.quote(query, safe="/#%[]=:;$&()+,!?*@'~")
+        return str(self.url.replace(path="", query="")).rstrip("/") + path
+
     def absolute(self, path: str) -> str:
         return str(self.url.replace(path=path, query=""))
 
@@ -151,3 +171,24 @@ def staff(call: Call) -> bool:
 def staff_or_read_only(call: Call) -> bool:
     """InvenTree's IsStaffOrReadOnly, behind IsAuthenticated."""
     return call.identity.is_authenticated and (call.method in {"GET", "HEAD", "OPTIONS"} or call.identity.is_staff)
+
+
+# The methods DRF's DjangoModelPermissions knows (`perms_map`, rest_framework/permissions.py).
+MODEL_PERMISSION_METHODS = frozenset({"GET", "OPTIONS", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
+
+
+@dataclasses.dataclass(frozen=True)
+class DefaultPermissions:
+    """InvenTree's default permission classes: IsAuthenticated, DjangoModelPermissions, RolePermission.
+
+    InvenTree/settings.py REST_FRAMEWORK. DjangoModelPermissions answers a method outside its
+    `perms_map` (TRACE, QUERY, ...) with 405 for any authenticated user before the role is asked,
+    so such a method passes here and the view's 405 follows; every other method needs the role.
+    """
+
+    role: Permission
+
+    def __call__(self, call: Call) -> bool:
+        if call.method not in MODEL_PERMISSION_METHODS:
+            return call.identity.is_authenticated
+        return self.role(call)

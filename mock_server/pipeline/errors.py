@@ -74,13 +74,27 @@ class NotFound(DetailError):
     default_detail = "Not found."
 
 
+# The methods of InvenTree's catch-all view (InvenTree/api.py NotFoundView; Django adds HEAD for GET).
+CATCH_ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
 class EndpointNotFound(APIError):
-    """InvenTree's catch-all for any unknown path under /api/."""
+    """InvenTree's catch-all for any unknown path under /api/ (InvenTree/api.py NotFoundView)."""
 
     status_code = 404
 
     def __init__(self, url: str) -> None:
-        super().__init__({"detail": "API endpoint not found", "url": url})
+        # The catch-all is a DRF view of its own, so its answer carries its own `Allow`.
+        super().__init__({"detail": "API endpoint not found", "url": url}, {"Allow": ", ".join(CATCH_ALL_METHODS)})
+
+
+class PageNotFound(APIError):
+    """Django's own 404 page, for a path that matches no URL pattern at all, not even the catch-all."""
+
+    status_code = 404
+
+    def __init__(self) -> None:
+        super().__init__("Page Not Found")
 
 
 class MethodNotAllowed(DetailError):

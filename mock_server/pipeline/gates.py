@@ -11,20 +11,26 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.pipeline.auth import ANONYMOUS, SCHEME_OF_METHOD, authenticate
 from mock_server.pipeline.context import Call
-from mock_server.pipeline.errors import NotAcceptable, NotAuthenticated, PermissionDenied
+from mock_server.pipeline.errors import NotAcceptable, NotAuthenticated, NotFound, PermissionDenied
 
 ACCEPTABLE = ("application/json", "application/*", "*/*")
 
 
 class ContentNegotiationMiddleware:
-    """406 when the client accepts nothing DRF's JSON renderer produces."""
+    """DRF's content negotiation: 404 for a `?format=` no renderer has, 406 for an Accept nothing matches."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            accept = Call.of(scope).headers.get("accept", "")
+            call = Call.of(scope)
+            # DefaultContentNegotiation.filter_renderers (rest_framework/negotiation.py): the only
+            # renderer of InvenTree without DEBUG is JSON, and an unknown format raises Http404.
+            wanted = call.query.get("format")
+            if wanted and wanted != "json":
+                raise NotFound()
+            accept = call.headers.get("accept", "")
             if accept.strip() and not any(
                 part.split(";")[0].strip().lower() in ACCEPTABLE for part in accept.split(",")
             ):

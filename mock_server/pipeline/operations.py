@@ -51,3 +51,10 @@ class Operation:
                 p["name"]: p.get("schema", {}) for p in connexion_operation.parameters if p.get("in") == "path"
             },
         )
+
+    @classmethod
+    def answering(
+        cls, operation_id: str, path: str, view: View, permission: Permission | None, requirement: Requirement
+    ) -> Operation:
+        """An operation outside the contract that reads no body: DRF's 405 of a view, InvenTree's catch-all."""
+        return cls(operation_id, "", path, view, permission, requirement, BodyRule(parses=False), {})

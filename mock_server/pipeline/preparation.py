@@ -36,6 +36,9 @@ TEXT_VALUES = {("MachineSetting", "value"), ("PatchedMachineSetting", "value")}
 # Paths under InvenTree's `<uuid:pk>/` URL pattern, whose `id` the contract does not always mark
 # as a UUID; an id of another form must fall to the catch-all 404 before authentication.
 UUID_ID_PATHS = ("/api/machine/{id}/",)
+# Path parameters under Django's `<slug:...>` (common/api.py: `webhook/<slug:endpoint>/`): any other
+# text is no route on the server, so the catch-all answers it.
+SLUG_PARAMETERS = {"/api/webhook/{endpoint}/": "endpoint"}
 
 
 def prepare(document: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +61,11 @@ def prepare(document: dict[str, Any]) -> dict[str, Any]:
                 for parameter in operation.get("parameters", []):
                     if parameter.get("in") == "path" and parameter["name"] == "id":
                         parameter["schema"] = {**parameter.get("schema", {}), "format": "uuid"}
+        if path in SLUG_PARAMETERS:
+            for operation in item.values():
+                for parameter in operation.get("parameters", []):
+                    if parameter.get("in") == "path" and parameter["name"] == SLUG_PARAMETERS[path]:
+                        parameter["schema"] = {**parameter.get("schema", {}), "format": "slug"}
     for path, item in prepared["paths"].items():
         item["options"] = _options_operation(path, item)
     return prepared

@@ -26,12 +26,13 @@ from typing import Any
 from connexion.http_facts import METHODS
 from connexion.middleware.abstract import SpecMiddleware
 from starlette.convertors import Convertor, IntegerConvertor, StringConvertor, register_url_convertor
+from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_server.pipeline.auth import authenticate
-from mock_server.pipeline.context import AppState, Call, Permission
-from mock_server.pipeline.errors import EndpointNotFound, MethodNotAllowed, NotAuthenticated
+from mock_server.pipeline.auth import Requirement
+from mock_server.pipeline.context import AppState, Call, Permission, anyone
+from mock_server.pipeline.errors import CATCH_ALL_METHODS, EndpointNotFound, MethodNotAllowed, PageNotFound
 from mock_server.pipeline.operations import Operation
 
 # The order of Django REST Framework's `http_method_names`, which its Allow header follows.
@@ -44,6 +45,12 @@ class DjangoIntConvertor(IntegerConvertor):
     regex = "[0-9]+"
 
 
+class DjangoSlugConvertor(StringConvertor):
+    """Django's `<slug:...>`: ASCII letters, digits, hyphens and underscores."""
+
+    regex = "[-a-zA-Z0-9_]+"
+
+
 class DjangoUUIDConvertor(StringConvertor):
     """Django's `<uuid:pk>`: only the lower-case, hyphenated form (Starlette's `uuid` takes more)."""
 
@@ -53,6 +60,7 @@ class DjangoUUIDConvertor(StringConvertor):
 # Registered under names of our own: Connexion registers its signed `int` over Starlette's.
 register_url_convertor("django_int", DjangoIntConvertor())
 register_url_convertor("django_uuid", DjangoUUIDConvertor())
+register_url_convertor("django_slug", DjangoSlugConvertor())
 
 
 def starlette_path(path: str, parameters: Mapping[str, Mapping[str, Any]]) -> str:
@@ -62,6 +70,8 @@ def starlette_path(path: str, parameters: Mapping[str, Mapping[str, Any]]) -> st
         schema = parameters.get(match[1], {})
         if schema.get("format") == "uuid":
             converter = "django_uuid"
+        elif schema.get("format") == "slug":
+            converter = "django_slug"
         else:
             converter = {"integer": "django_int", "number": "float"}.get(str(schema.get("type")), "")
         return "{" + match[1] + (":" + converter if converter else "") + "}"
@@ -77,21 +87,59 @@ class PathRoute:
     convertors: Mapping[str, Convertor[Any]]
     operations: Mapping[str, Operation]
     allowed: tuple[str, ...]
-    anonymous: bool
+    # What answers a method the view does not serve: DRF's 405, after authentication and permissions.
+    unserved: Operation
 
     @classmethod
     def of(cls, template: str, operations: Mapping[str, Operation]) -> PathRoute:
         parameters = {name: schema for op in operations.values() for name, schema in op.path_parameters.items()}
         regex, _, convertors = compile_path(starlette_path(template, parameters))
         methods = set(operations) | {"OPTIONS"} | ({"HEAD"} if "GET" in operations else set())
-        anonymous = any(op.requirement.anonymous or not op.requirement.schemes for op in operations.values())
-        return cls(regex, convertors, operations, tuple(m for m in DRF_ORDER if m in methods), anonymous)
+        allowed = tuple(m for m in DRF_ORDER if m in methods)
+        return cls(regex, convertors, operations, allowed, _unserved(template, operations, allowed))
 
-    def operation(self, method: str) -> Operation | None:
+    def operation(self, method: str) -> Operation:
         found = self.operations.get(method)
         if found is None and method == "HEAD":
             found = self.operations.get("GET")
-        return found
+        return found or self.unserved
+
+
+def _unserved(template: str, operations: Mapping[str, Operation], allowed: tuple[str, ...]) -> Operation:
+    """DRF's answer to a method a view lacks (rest_framework/views.py `dispatch`).
+
+    `initial()` authenticates and checks the view's permission classes before the handler is looked
+    up, so a caller who may not use the view hears 401/403, and only one who may hears 405. The
+    view's permission is that of its GET (else its first operation), asked about the method sent.
+    """
+    first = operations.get("GET") or next(iter(operations.values()))
+    schemes = frozenset(scheme for op in operations.values() for scheme in op.requirement.schemes)
+    anonymous = any(op.requirement.anonymous or not op.requirement.schemes for op in operations.values())
+
+    async def method_not_allowed(call: Call) -> Response:
+        raise MethodNotAllowed(call.method, allowed)
+
+    return Operation.answering(
+        "method_not_allowed:" + template,
+        template,
+        method_not_allowed,
+        first.permission,
+        Requirement(schemes, anonymous),
+    )
+
+
+async def _not_found(call: Call) -> Response:
+    # NotFoundView serves GET, POST, PUT, PATCH, DELETE and OPTIONS; DRF answers any other method 405.
+    if call.method not in CATCH_ALL_METHODS:
+        raise MethodNotAllowed(call.method, CATCH_ALL_METHODS)
+    raise EndpointNotFound(call.absolute_uri)
+
+
+# InvenTree's catch-all `re_path(r'^.*$', NotFoundView.as_view())` (InvenTree/urls.py): a DRF view
+# with the default authenticators and AllowAny, so bad credentials are a 401 there too.
+CATCH_ALL = Operation.answering(
+    "api-404", "/api/", _not_found, anyone, Requirement(frozenset({"tokenAuth", "basicAuth", "cookieAuth"}), True)
+)
 
 
 def _key(path: str) -> tuple[str, ...]:
@@ -130,29 +178,23 @@ class ContractRouter(SpecMiddleware):  # type: ignore[misc]
             return
         call = Call.start(self.state, scope)
         path: str = scope["path"]
-        method = call.method
-        partial: PathRoute | None = None
+        call.operation, call.allowed = CATCH_ALL, CATCH_ALL_METHODS
         for route in self.index.get(_key(path), ()):
-            match = route.regex.match(path)
+            # Django matches an endpoint's whole path (`fullmatch`): `$` does not pass a final new line.
+            match = route.regex.fullmatch(path)
             if match is None:
                 continue
-            operation = route.operation(method)
-            if operation is None:
-                partial = partial or route
+            try:
+                values = {name: route.convertors[name].convert(value) for name, value in match.groupdict().items()}
+            except ValueError:
+                # Django's `int` converter raising ValueError (an id beyond Python's 4300-digit limit
+                # for int()) means "no match" (django/urls/resolvers.py), so the catch-all answers.
                 continue
-            call.operation = operation
-            call.path = {name: route.convertors[name].convert(value) for name, value in match.groupdict().items()}
-            await self.app(scope, receive, send)
-            return
-        if partial is not None:
-            raise self._method_not_allowed(call, partial)
-        raise EndpointNotFound(str(call.url))
-
-    @staticmethod
-    def _method_not_allowed(call: Call, route: PathRoute) -> Exception:
-        # DRF authenticates before it dispatches on the method: a caller without valid
-        # credentials on a secured path hears 401, not 405.
-        identity = authenticate(call.headers, call.method, call.store)
-        if identity.user is None and not route.anonymous:
-            return NotAuthenticated()
-        return MethodNotAllowed(call.method, route.allowed)
+            call.operation, call.allowed, call.path = route.operation(call.method), route.allowed, values
+            break
+        else:
+            if "\n" in path:
+                # The catch-all's `.*` stops at a new line, so no URL pattern matches: Django's 404 page.
+                call.allowed = ()
+                raise PageNotFound()
+        await self.app(scope, receive, send)

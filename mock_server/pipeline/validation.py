@@ -67,14 +67,17 @@ class RequestBodyMiddleware:
             return  # the client went away
         call.raw_body = raw
         content_type = call.headers.get("content-type", "")
-        if raw and not content_type.strip() and rule.parses:
-            raise UnsupportedMediaType("")  # DRF refuses a body it cannot name; Connexion would guess JSON
         media_type = media_type_of(call.headers) or (rule.consumes[0] if rule.consumes else "")
-        if rule.consumes and media_type not in rule.consumes:
-            raise UnsupportedMediaType(content_type)
-        serializer = rule.serializers.get(media_type)
-        if rule.parses and (serializer is not None or not rule.consumes):
-            await _parse_and_clean(call, raw, serializer, partial=rule.partial)
+        if raw and not content_type.strip() and rule.parses:
+            # DRF refuses a body it cannot name (Connexion would guess JSON); like every parse error,
+            # only when the view reads `request.data`, so a missing object is a 404 first.
+            call.body_error = UnsupportedMediaType("")
+        elif rule.consumes and media_type not in rule.consumes:
+            call.body_error = UnsupportedMediaType(content_type)
+        else:
+            serializer = rule.serializers.get(media_type)
+            if rule.parses and (serializer is not None or not rule.consumes):
+                await _parse_and_clean(call, raw, serializer, partial=rule.partial)
         await self.app(scope, _replay(raw, receive), send)
 
 

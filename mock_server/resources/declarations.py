@@ -13,6 +13,9 @@ from typing import Any
 
 from mock_server.resources.cleaning import CLEANED
 
+# Marks a property whose DRF field does not allow blank text even where no value is required.
+NOT_BLANK = "x-mock-not-blank"
+
 _PROJECT_CODE = ("pk", "code", "description", "responsible", "responsible_detail")
 _CUSTOM_UNIT = ("pk", "name", "symbol", "definition")
 _NEWS = ("pk", "feed_id", "title", "link", "published", "author", "summary", "read")
@@ -201,3 +204,10 @@ def declare(schemas: dict[str, Any]) -> None:
     for component in CLEANED_COMPONENTS:
         if component in schemas:
             schemas[component][CLEANED] = True
+    # A PATCH requires nothing, yet DRF's `allow_blank` is the field's own: a field the full
+    # serializer requires may not be blank in a partial update either.
+    for component, schema in schemas.items():
+        full = schemas.get(component.removeprefix("Patched")) if component.startswith("Patched") else None
+        for name in (full or {}).get("required", []):
+            if name in schema.get("properties", {}):
+                schema["properties"][name][NOT_BLANK] = True

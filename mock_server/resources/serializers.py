@@ -22,6 +22,7 @@ from drf.values import FALSE_VALUES, INTEGER_SUFFIX, NULL_VALUES, TRUE_VALUES, W
 from mock_server.pipeline.bodies import FormFields, UploadedFile
 from mock_server.pipeline.errors import ValidationError
 from mock_server.resources.cleaning import CLEANED, NOTES, clean_mixin
+from mock_server.resources.declarations import NOT_BLANK
 
 RelationCheck = Callable[[str, int], bool]
 MISSING = object()
@@ -84,7 +85,11 @@ class Serializer:
                 continue
             try:
                 cleaned[name] = _coerce(
-                    raw, prop, required=name in required, is_form=is_form, relations=relation_exists
+                    raw,
+                    prop,
+                    required=name in required or bool(prop.get(NOT_BLANK)),
+                    is_form=is_form,
+                    relations=relation_exists,
                 )
             except FieldError as error:
                 errors[name] = [error.message]

@@ -76,7 +76,7 @@ class ModelViews:
             key = self.model.parse_key(call.path["id"])
         except ValueError:
             # An id of the wrong form never matches InvenTree's URL patterns: the catch-all answers.
-            raise EndpointNotFound(str(call.url)) from None
+            raise EndpointNotFound(call.absolute_uri) from None
         record = self.table(call).get(key)
         if record is None:
             raise NotFound()

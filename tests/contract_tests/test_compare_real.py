@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -43,6 +44,21 @@ EMPTY_ON_A_FRESH_SERVER = (
     "search_index",
 )
 FRESH_USERS = ("admin", "reader")
+CREDENTIALS = {"admin": "inventree", "reader": "readonly"}
+# What other tests (and this one's server errors) leave on a shared server, emptied before comparing:
+# list endpoints with InvenTree's bulk delete (BulkDeleteMixin), and detail endpoints deleted one by one.
+BULK_DELETED = ("/api/news/", "/api/notifications/", "/api/error-report/")
+DELETED_ONE_BY_ONE = ("/api/project-code/", "/api/units/", "/api/machine/")
+# The fields of a machine driver that come from where the server found it.
+DRIVER_ORIGIN = (
+    "name",
+    "description",
+    "provider_file",
+    "provider_plugin",
+    "is_builtin",
+    "machine_type",
+    "driver_errors",
+)
 
 pytestmark = [
     pytest.mark.real_inventree,
@@ -53,11 +69,50 @@ pytestmark = [
 ]
 
 
-def fresh_fixtures(folder: Path) -> Path:
-    """The mock's fixtures with the data of a freshly reset InvenTree: its two users and their owners, nothing else."""
+def empty_the_reference(url: str) -> None:
+    """Remove what earlier runs left on the server, so that it holds what a fresh one does (its users)."""
+    for username, password in CREDENTIALS.items():
+        with httpx.Client(base_url=url, auth=(username, password), timeout=60) as client:
+            for path in BULK_DELETED:
+                listed = client.get(path)
+                if listed.status_code != 200:
+                    continue  # the reader may not see every list
+                items = listed.json()
+                pks = [item["pk"] for item in (items["results"] if isinstance(items, dict) else items)]
+                if pks:
+                    client.request("DELETE", path, json={"items": pks}).raise_for_status()
+            if username != "admin":
+                continue
+            for path in DELETED_ONE_BY_ONE:
+                listed = client.get(path).json()
+                for item in listed["results"] if isinstance(listed, dict) else listed:
+                    client.delete(f"{path}{item['pk']}/").raise_for_status()
+
+
+def reference_drivers(url: str) -> list[dict[str, Any]]:
+    """The machine drivers the server has registered (none on a stock server; plugins add them)."""
+    answer = httpx.get(url + "/api/machine/drivers/", auth=("admin", "inventree"), timeout=60)
+    answer.raise_for_status()
+    drivers: list[dict[str, Any]] = answer.json()
+    return drivers
+
+
+def fresh_fixtures(folder: Path, drivers: list[dict[str, Any]] | None = None) -> Path:
+    """The mock's fixtures with the data of a freshly reset InvenTree: its two users and their owners, nothing else.
+
+    `drivers` are the server's machine drivers: those the fixtures also hold are kept, with the
+    server's account of where they come from, so that a server with driver plugins compares too.
+    """
     shutil.copytree(ROOT / "fixtures", folder, dirs_exist_ok=True)
+    known_drivers = {driver["slug"]: driver for driver in _load(folder, "machine_drivers")}
     for table in EMPTY_ON_A_FRESH_SERVER:
         (folder / f"{table}.yaml").write_text("[]\n", encoding="utf-8")
+    served = [
+        {**known_drivers[driver["slug"]], **{name: driver[name] for name in DRIVER_ORIGIN if name in driver}}
+        for driver in drivers or []
+        if driver["slug"] in known_drivers
+    ]
+    _dump(folder, "machine_drivers", served)
     users = [user for user in _load(folder, "users") if user["username"] in FRESH_USERS]
     pks = {user["pk"] for user in users}
     for user in users:
@@ -84,7 +139,8 @@ def test_every_difference_between_the_mock_and_a_real_inventree_is_known(
     for name in list(os.environ):
         if name.startswith("INVENTREE_") and name != "INVENTREE_REAL_URL":
             monkeypatch.delenv(name)
-    app = create_app(Settings(fixtures=fresh_fixtures(tmp_path / "fixtures")))
+    empty_the_reference(REAL_URL)
+    app = create_app(Settings(fixtures=fresh_fixtures(tmp_path / "fixtures", reference_drivers(REAL_URL))))
     with serving(app) as mock:
         code = main(
             [

@@ -16,7 +16,7 @@ from schemathesis.generation.meta import (
     PhaseInfo,
     TestPhase,
 )
-from schemathesis.openapi.checks import RejectedPositiveData
+from schemathesis.openapi.checks import AllowHeaderMismatch, RejectedPositiveData
 
 from contract_tests.checks import rules
 from tests.contract_tests.recorded import answer, case
@@ -116,6 +116,21 @@ def test_other_refusals_and_failures_are_kept() -> None:
     assert rules.explain(REFUSED, request, answer(request, 400, {})) is None
     server_error = ServerError(operation="op", status_code=500)
     assert rules.explain(server_error, request, answer(request, 500, duplicate)) is None
+
+
+def test_the_catch_alls_own_allow_is_inventree_behaviour() -> None:
+    mismatch = AllowHeaderMismatch(
+        operation="POST /api/machine/{id}/restart/",
+        allow_header="GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",
+        missing_methods=[],
+        undocumented_methods=["DELETE", "GET", "PATCH", "PUT"],
+        message="Undocumented methods advertised: DELETE, GET, PATCH, PUT",
+    )
+    request = case("machine_restart_create", path_parameters={"id": "0"})
+    catch_all = {"detail": "API endpoint not found", "url": "http://127.0.0.1/api/machine/0/restart/"}
+    assert rules.explain(mismatch, request, answer(request, 404, catch_all)) == "catch-all-allow"
+    assert rules.explain(mismatch, request, answer(request, 405, {"detail": 'Method "PUT" not allowed.'})) is None
+    assert rules.explain(mismatch, request, answer(request, 404, {"detail": "Not found."})) is None
 
 
 def negative(operation: str, *locations: ParameterLocation, **kwargs: Any) -> Any:

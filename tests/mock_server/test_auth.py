@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import base64
+import shutil
+from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
-from tests.plugins.live_server import ADMIN_TOKEN, LiveServer
+from mock_server import Settings, create_app
+from tests.plugins.live_server import ADMIN_TOKEN, LiveServer, serving
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 SESSION = "5e551014ad3141c0a1b2c3d4e5f60718"
 CSRF = "c5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rf"
@@ -22,16 +28,47 @@ CSRF = "c5rfc5rfc5rfc5rfc5rfc5rfc5rfc5rf"
         ("Token a b", "Invalid token header. Token string should not contain spaces."),
         ("Token wrong", "Invalid token."),
         ("Basic " + base64.b64encode(b"admin:wrong").decode(), "Invalid username/password."),
-        ("Basic !!!", "Invalid basic header. Credentials not correctly base64 encoded."),
-        ("Basic " + base64.b64encode(b"former:departed").decode(), "User inactive or deleted."),
+        # DRF's base64 decoding drops what is not base64: "!!!" is empty credentials, "ab!" bad padding.
+        ("Basic !!!", "Invalid username/password."),
+        ("Basic ab!", "Invalid basic header. Credentials not correctly base64 encoded."),
+        # Django's backends refuse an inactive user, so DRF never reaches its own "User inactive" check.
+        ("Basic " + base64.b64encode(b"former:departed").decode(), "Invalid username/password."),
+        ("Basic YWRtaW4", "Invalid basic header. Credentials not correctly base64 encoded."),  # bad padding
+        ("Basic " + base64.b64encode("ädmin:pässword".encode()).decode(), "Invalid username/password."),
+        ("Basic " + base64.b64encode("admin:pässword".encode()).decode(), "Invalid username/password."),
+        ("Basic " + base64.b64encode("ädmin:pässword".encode("latin-1")).decode(), "Invalid username/password."),
+        ("Token \xe9t\xe9", "Invalid token header. Token string should not contain invalid characters."),
+        ("Token\xa0abc", "Authentication credentials were not provided."),  # DRF splits on ASCII space only
     ],
 )
 def test_401_bodies(anonymous: httpx.Client, authorization: str | None, detail: str) -> None:
-    headers = {"Authorization": authorization} if authorization else {}
+    headers = {"Authorization": authorization.encode("latin-1")} if authorization else {}
     response = anonymous.get("/api/units/", headers=headers)
     assert response.status_code == 401
     assert response.json() == {"detail": detail}
     assert response.headers["www-authenticate"] == "Token"
+
+
+def test_basic_credentials_as_djangos_backends_take_them(anonymous: httpx.Client) -> None:
+    # allauth's backend finds the username case-insensitively; DRF decodes base64 leniently.
+    assert anonymous.get("/api/user/me/", auth=("ADMIN", "inventree")).json()["username"] == "admin"
+    lenient = "Basic " + base64.b64encode(b"admin:inventree").decode() + "!!"
+    assert anonymous.get("/api/user/me/", headers={"Authorization": lenient}).status_code == 200
+    assert anonymous.get("/api/user/me/", auth=("admin", "INVENTREE")).status_code == 401
+
+
+def test_revoked_and_expired_tokens_in_inventrees_words(tmp_path: Path) -> None:
+    folder = shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    tokens = yaml.safe_load((folder / "tokens.yaml").read_text(encoding="utf-8"))
+    tokens += [
+        {"key": "inv-revoked", "user": 1, "name": "old", "expiry": "2099-12-31", "revoked": True},
+        {"key": "inv-expired", "user": 1, "name": "older", "expiry": "2000-01-01", "revoked": False},
+    ]
+    (folder / "tokens.yaml").write_text(yaml.safe_dump(tokens), encoding="utf-8")
+    with serving(create_app(Settings(fixtures=folder))) as url, httpx.Client(base_url=url) as client:
+        for key, detail in (("inv-revoked", "Token has been revoked"), ("inv-expired", "Token has expired")):
+            response = client.get("/api/units/", headers={"Authorization": f"Token {key}"})
+            assert (response.status_code, response.json()) == (401, {"detail": detail})
 
 
 def test_token_and_basic_both_work(anonymous: httpx.Client) -> None:

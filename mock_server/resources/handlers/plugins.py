@@ -14,7 +14,15 @@ from starlette.responses import Response
 
 from mock_server.pipeline.bodies import parse_body
 from mock_server.pipeline.context import Call, anyone, authenticated, json_response
-from mock_server.pipeline.errors import APIError, NotAcceptable, NotFound, ParseError, PermissionDenied, ValidationError
+from mock_server.pipeline.errors import (
+    APIError,
+    NotAcceptable,
+    NotFound,
+    ParseError,
+    PermissionDenied,
+    UnsupportedMediaType,
+    ValidationError,
+)
 from mock_server.resources.handlers import Registry
 from mock_server.resources.listing import page_body, paginate, search_terms
 from mock_server.resources.serializers import now_text
@@ -91,6 +99,8 @@ async def _request_data(call: Call) -> Any:
     InvenTree's action, locate and search views call `request.data.get(...)` themselves, so a
     field the contract's schema requires may be missing; only a body that does not parse is refused.
     """
+    if isinstance(call.body_error, UnsupportedMediaType):
+        raise call.body_error  # DRF finds no parser when the view reads `request.data`
     return (await parse_body(call.raw_body, call.headers, max_depth=call.settings.max_json_depth)).data
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mock_server.pipeline.context import Call, json_response, staff_or_read_only
+from mock_server.pipeline.context import Call, DefaultPermissions, json_response, staff_or_read_only
 from mock_server.pipeline.errors import ValidationError
 from mock_server.resources.handlers import Registry
 from mock_server.resources.listing import ListOptions
@@ -90,8 +90,12 @@ def register(registry: Registry) -> None:
         "project_code_update": views.update,
         "project_code_partial_update": views.partial_update,
         "project_code_destroy": views.destroy,
+    }.items():
+        registry.add(operation_id, view, staff_or_read_only)
+    # InvenTree/api.py MetadataView keeps InvenTree's default permission classes.
+    for operation_id, view in {
         "project_code_metadata_retrieve": metadata.retrieve,
         "project_code_metadata_update": metadata.update,
         "project_code_metadata_partial_update": metadata.partial_update,
     }.items():
-        registry.add(operation_id, view, staff_or_read_only)
+        registry.add(operation_id, view, DefaultPermissions(staff_or_read_only))

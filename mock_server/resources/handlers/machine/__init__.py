@@ -9,7 +9,7 @@ drivers and the registry status, and restarting a machine, need only an authenti
 
 from __future__ import annotations
 
-from mock_server.pipeline.context import authenticated, staff, staff_or_read_only
+from mock_server.pipeline.context import DefaultPermissions, authenticated, staff, staff_or_read_only
 from mock_server.resources.handlers import Registry
 from mock_server.resources.handlers.machine import registry as machine_registry
 from mock_server.resources.handlers.machine import setting_views, views
@@ -32,11 +32,12 @@ def register(registry: Registry) -> None:
         "machine_partial_update": machines.partial_update,
         "machine_destroy": machines.destroy,
     }.items():
-        registry.add(operation_id, view, staff)
+        registry.add(operation_id, view, DefaultPermissions(staff))
+    # MachineSettingList has IsAuthenticated alone; MachineSettingDetail the default classes.
+    registry.add("machine_settings_list", setting_views.settings_list, authenticated)
     for operation_id, view in {
-        "machine_settings_list": setting_views.settings_list,
         "machine_settings_retrieve": setting_views.setting_retrieve,
         "machine_settings_update": setting_views.setting_update,
         "machine_settings_partial_update": setting_views.setting_update,
     }.items():
-        registry.add(operation_id, view, staff_or_read_only)
+        registry.add(operation_id, view, DefaultPermissions(staff_or_read_only))

@@ -44,7 +44,7 @@ def _setting(call: Call) -> tuple[Record, Record, dict[str, Any]]:
     """
     config_type, key = call.path["config_type"], call.path["key"]
     if config_type not in registry.CONFIG_TYPE_NAMES or not KEY_FORM.fullmatch(key):
-        raise EndpointNotFound(str(call.url))
+        raise EndpointNotFound(call.absolute_uri)
     config = loaded_machine(call)
     key = key.upper()
     definition = registry.definitions(call.store, config, config_type).get(key)

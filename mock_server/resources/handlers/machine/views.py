@@ -113,7 +113,7 @@ def loaded_machine(call: Call) -> Record:
     try:
         pk = registry.parse_machine_id(call.path["id"])
     except ValueError:
-        raise EndpointNotFound(str(call.url)) from None
+        raise EndpointNotFound(call.absolute_uri) from None
     record = call.store[CONFIGS].get(pk)
     if record is None or runtime(call.store, pk) is None:
         raise NotFound(f"Machine '{pk}' not found")
