@@ -100,7 +100,8 @@ def test_properties_merge_single_allof_references() -> None:
         ({"code": ["This field is required."]}, True),
         ({"items": {"0": ["Not a valid integer."]}}, True),
         ({"non_field_errors": ["List of items or filters must be provided for bulk deletion"]}, True),
-        ({"code": "This field is required."}, False),
+        ({"non_field_errors": "No items found to delete"}, True),  # a view's own ValidationError({...: "..."})
+        ({"code": 5}, False),
         ({"error": 404}, False),
         ({}, False),
         (["Not a valid action."], True),  # a view that raised ValidationError("...")
