@@ -109,7 +109,7 @@ class Guard:
 
     def before_call(self, case: Case[Any]) -> None:
         method = case.operation.method.upper()
-        path = case.formatted_path
+        path = concrete_path(case)
         if method == "GET" and case.operation.path.endswith(READALL_SUFFIX):
             self._remember_unread(case.operation.path[: -len("readall/")])
         elif method in ("PUT", "PATCH") and not self._made_by_suite(path):
@@ -258,6 +258,11 @@ class Guard:
             return answer.json() if answer.status_code == 200 else None
         except (httpx.HTTPError, ValueError):
             return None
+
+
+def concrete_path(case: Case[Any]) -> str:
+    """The path the request carries: Schemathesis' own substitution, its path parameters already percent-encoded."""
+    return case.formatted_path
 
 
 def restoring_write(case: Case[Any], path: str, state: Mapping[str, Any]) -> Original | None:
