@@ -286,13 +286,17 @@ def _same_key(answered: Any, sent: Any) -> bool:
 # find is DRF's `{"detail": "Not found."}` instead.
 CATCH_ALL_DETAIL = "API endpoint not found"
 # What Django's path converters match (django/urls/converters.py): InvenTree routes integer ids with
-# <int:pk>, machines with <uuid:pk>, and keys and names with <str:...>. A value of another shape is no
-# route at all, so the catch-all is the right answer for it.
+# <int:pk>, machines with <uuid:pk>, webhooks with <slug:endpoint> (common/api.py:937), and keys and
+# names with <str:...>; re_path routes give drf-spectacular the `pattern` it publishes (the machine
+# setting's `^M|D$` is the route's `M|D`, machine/api.py:237-238). A value of another shape reaches no
+# route, so the catch-all is the right answer for it.
 ROUTE_SHAPES = {
     "integer": re.compile(r"[0-9]+"),
     "uuid": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    "slug": re.compile(r"[-a-zA-Z0-9_]+"),
     "string": re.compile(r"[^/\x00-\x1f\x7f]+"),
 }
+SLUG_PARAMETERS = {("webhook_create", "endpoint")}
 
 
 @schemathesis.check
@@ -318,11 +322,17 @@ def documented_path_routed(ctx: CheckContext, response: Response, case: Case[Any
 
 
 def _route_shaped(case: Case[Any], name: str, value: Any) -> bool:
-    """Whether Django's converter for this parameter (by its schema) matches the value as the path carries it."""
+    """Whether the server's route for this parameter (told by its schema) matches the value the path carries."""
     schema: Mapping[str, Any] = {}
     for parameter in case.operation.definition.raw.get("parameters", []):
         if parameter.get("in") == "path" and parameter.get("name") == name:
             schema = parameter.get("schema") or {}
-    kind = "uuid" if schema.get("format") == "uuid" else str(schema.get("type", "string"))
-    shape = ROUTE_SHAPES.get(kind, ROUTE_SHAPES["string"])
-    return shape.fullmatch(unquote(str(value))) is not None
+    text = unquote(str(value))
+    if isinstance(schema.get("pattern"), str):
+        # drf-spectacular writes a re_path group `G` as `^G$`: the route matches G in full.
+        group = schema["pattern"].removeprefix("^").removesuffix("$")
+        return re.fullmatch(f"(?:{group})", text) is not None and "/" not in text
+    operation_id = str(case.operation.definition.raw.get("operationId", ""))
+    kind = "slug" if (operation_id, name) in SLUG_PARAMETERS else str(schema.get("type", "string"))
+    kind = "uuid" if schema.get("format") == "uuid" else kind
+    return ROUTE_SHAPES.get(kind, ROUTE_SHAPES["string"]).fullmatch(text) is not None

@@ -285,6 +285,7 @@ UNVALIDATED_BODY = "unvalidated-body"
 UNVALIDATED_OPERATIONS = frozenset({"action_create"})
 MACHINE_NOT_REGISTERED = "machine-not-registered"
 SEARCH_READS_BY_HAND = "search-reads-by-hand"
+ACTION_READS_BY_HAND = "action-reads-by-hand"
 # A machine whose type or driver is not installed is stored, but the machine registry never loads it;
 # its restart and settings then answer 404 "Machine '<pk>' not found" (InvenTree's machine `get_machine`).
 REGISTRY_OPERATIONS = frozenset(
@@ -330,6 +331,11 @@ def reasons() -> dict[str, str]:
         "APISearchView.post): it asks only that `search` be present, hands the other values to each requested "
         "model's list view as query parameters, which ignore what they cannot read, and answers "
         '{"<model>": {"error": ...}} for any failure there'
+    )
+    found[ACTION_READS_BY_HAND] = (
+        "the action view reads `action` and `data` by hand and never validates its serializer "
+        '(plugin/base/action/api.py:26-45 ActionPluginView.post): it answers 200 {"error": "No action '
+        'specified"} or {"error": "No matching action found", "action": ...} to what it cannot use'
     )
     return found
 
@@ -418,6 +424,10 @@ def _explain_acceptance(case: Case[Any]) -> str | None:
         return UNVALIDATED_BODY
     if _operation_id(case) == "search_create" and isinstance(case.body, Mapping) and "search" in case.body:
         return SEARCH_READS_BY_HAND
+    if _operation_id(case) == "action_create" and (
+        isinstance(case.body, Mapping) or case.media_type in serializer.FORM_MEDIA_TYPES
+    ):
+        return ACTION_READS_BY_HAND  # a form, even of a body that is not an object, is a mapping to the view
     if negative <= {ParameterLocation.QUERY, ParameterLocation.BODY} and _body_accepted_by_drf(case):
         return DRF_COERCION
     return None

@@ -295,6 +295,7 @@ def test_an_object_is_the_one_its_path_names(operation: str, path: dict[str, Any
 # documented_path_routed
 
 CATCH_ALL = {"detail": "API endpoint not found", "url": "http://testserver/api/contenttype/part/"}
+MACHINE = "0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01"
 
 
 @pytest.mark.parametrize(
@@ -311,6 +312,13 @@ CATCH_ALL = {"detail": "API endpoint not found", "url": "http://testserver/api/c
         ("contenttype_retrieve_2", {"model": "a%0Ab"}, CATCH_ALL, True),
         ("machine_retrieve", {"id": "0B6C3A52-8F1E-4D6A-9C2B-5E7F1A3D9C01"}, CATCH_ALL, True),
         ("machine_retrieve", {"id": "0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01"}, CATCH_ALL, False),
+        # the settings route is re_path `(?P<config_type>M|D)/(?P<key>\w+)/`, published as `^M|D$`, `^\w+$`
+        ("machine_settings_retrieve", {"id": MACHINE, "config_type": "M", "key": "LOCATION"}, CATCH_ALL, False),
+        ("machine_settings_retrieve", {"id": MACHINE, "config_type": "MX", "key": "LOCATION"}, CATCH_ALL, True),
+        ("machine_settings_retrieve", {"id": MACHINE, "config_type": "M", "key": "%C2%84"}, CATCH_ALL, True),
+        # webhooks are routed by <slug:endpoint>
+        ("webhook_create", {"endpoint": "hook-1"}, CATCH_ALL, False),
+        ("webhook_create", {"endpoint": "%C3%BEz"}, CATCH_ALL, True),
     ],
 )
 def test_the_catch_all_404_is_never_an_object_not_found(
