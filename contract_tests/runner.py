@@ -211,12 +211,12 @@ def run(
     second = connect_second(settings)
     ledger, created = rules.Ledger(), CreatedObjects()
     guard = guard_for(settings, login, created)
+    masker = Masker([*settings.secrets(), login.token.reveal(), *second_secrets(second)], settings.username)
     if guard is not None:
         guard.attach(document)
     if second is not None:
         authorization.attach(document, second)
     report: Report | None = None
-    masker = Masker([*settings.secrets(), login.token.reveal(), *second_secrets(second)], settings.username)
     interrupted = False
     try:
         try:
