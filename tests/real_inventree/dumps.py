@@ -8,9 +8,11 @@ own design, and each is named here with the reason and with exactly what may cha
 - `user_sessions.session`: every HTTP Basic login (the token fetch) and every anonymous request
   (the authentication probes) opens a session row (django-user-sessions).
 - `auth.user`: `last_login` only, set by the Basic login behind the token fetch.
-- `common.inventreesetting`: rows added only. InvenTree creates a global setting with its default
-  on its first read (`get_setting_object(create=True)`, common/models.py), e.g. STOCK_STALE_DAYS when
-  a stock list is searched, and the exchange refresh records its success time.
+- `common.inventreesetting`: rows added, and the value of `_UPDATE_EXCHANGE_RATES_SUCCESS`. InvenTree
+  creates a global setting with its default on its first read (`get_setting_object(create=True)`,
+  common/models.py), e.g. STOCK_STALE_DAYS when a stock list is searched; the exchange refresh records
+  the time it succeeded in that internal setting (InvenTree/tasks.py:161-163 record_task_success,
+  called by update_exchange_rates).
 - `machine.machinesetting`: rows added only, holding the default value. A GET of
   /api/machine/{id}/settings/{M|D}/{KEY}/ creates the setting row (the same get_setting_object);
   no API call deletes a setting.
@@ -59,11 +61,27 @@ def _fields(*names: str) -> Callable[[Row | None, Row | None], bool]:
     return allowed
 
 
+def _only_key(key: str, rule: Callable[[Row | None, Row | None], bool]) -> Callable[[Row | None, Row | None], bool]:
+    """`rule`, for the setting row of this key alone."""
+
+    def allowed(before: Row | None, after: Row | None) -> bool:
+        return before is not None and before.get("key") == key and rule(before, after)
+
+    return allowed
+
+
+def _either(*rules: Callable[[Row | None, Row | None], bool]) -> Callable[[Row | None, Row | None], bool]:
+    def allowed(before: Row | None, after: Row | None) -> bool:
+        return any(rule(before, after) for rule in rules)
+
+    return allowed
+
+
 ALLOWED: dict[str, Callable[[Row | None, Row | None], bool]] = {
     "users.apitoken": _any,
     "user_sessions.session": _any,
     "auth.user": _fields("last_login"),
-    "common.inventreesetting": _added(),
+    "common.inventreesetting": _either(_added(), _only_key("_UPDATE_EXCHANGE_RATES_SUCCESS", _fields("value"))),
     "machine.machinesetting": _added(),
     "exchange.exchangebackend": _fields("last_update"),
     "error_report.error": _added(),
