@@ -272,7 +272,16 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
         "the schema takes any plugin name",
         _ops("locate_create"),
         frozenset({"detail"}),
-        re.compile(r"field must be supplied|is not installed, or does not support the location mixin"),
+        re.compile(r"field must be supplied|is not installed"),
+    ),
+    BusinessRule(
+        "status-model-exists",
+        "InvenTree declares a 400 'Invalid request' for a status model it cannot serve "
+        "(generic/states/api.py:56-62, extend_schema(responses={400: ...}) on StatusView.get, at API 196 and "
+        "303); the schema takes any name. A DRF detail refusing an unknown name is that answer. (InvenTree "
+        "0.18 answers 500 for every name instead: a defect this rule never covers)",
+        _ops("generic_status_retrieve_2"),
+        frozenset({"detail"}),
     ),
 )
 

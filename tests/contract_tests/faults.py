@@ -297,7 +297,8 @@ def _no_www_authenticate(exchange: Exchange) -> None:
 
 def _field_errors_not_drf(exchange: Exchange) -> None:
     if exchange.status == 400:
-        exchange.content = json.dumps({"error": "invalid", "fields": exchange.answer()}).encode()
+        # A status code as a number is no DRF body (a field's errors are a list, an object or one message).
+        exchange.content = json.dumps({"status": 400, "fields": exchange.answer()}).encode()
 
 
 def _date_not_iso(value: Any) -> Any:
