@@ -104,3 +104,15 @@ def test_the_second_user_comes_from_options_or_the_environment() -> None:
     with pytest.raises(UsageError, match="--second-password"):
         Settings.load({"base_url": "http://x", "token": "t", "second_username": "u"}, environ={})
     assert not Settings.load({"base_url": "http://x", "token": "t"}, environ={}).has_second_user
+
+
+def test_the_pytest_plugin_takes_the_second_user_too(mock_app: Any) -> None:
+    from tests.contract_tests.test_against_mock import pytest_run
+
+    fault = AUTHORIZATION_FAULTS[0]
+    with serving(fault.wrap(mock_app)) as url:
+        reset(url)
+        failed = pytest_run(url, "--operations", "project_code_create", "--second-username", "reader",
+                            "--second-password", "readonly")  # fmt: skip
+    assert failed.returncode == 1, failed.stdout[-3000:]
+    assert "staff_only_operation_refused" in failed.stdout
