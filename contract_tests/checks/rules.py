@@ -12,8 +12,13 @@ name so the report shows it:
 - a 400 whose DRF field errors are each explained by a named business rule below;
 - a 404 "Machine '<pk>' not found" for a created machine the registry did not load
   (`machine-not-registered`, against Schemathesis' `ensure_resource_availability`);
-- an accepted "invalid" request that DRF reads as valid (`drf-coercion`), or whose only invalid part
-  is a query parameter, which InvenTree ignores when it cannot use it (`ignored-query-parameter`).
+- an accepted "invalid" request that DRF reads as valid (`drf-coercion`), whose only invalid part
+  is a query parameter, which InvenTree ignores when it cannot use it (`ignored-query-parameter`), or
+  sent to a view that reads its body by hand and never validates it (`search-reads-by-hand`,
+  `action-reads-by-hand`).
+
+Every rule's reason cites the InvenTree (or DRF) source that makes the behaviour deliberate. Where a
+view cleans its input (InvenTree's CleanMixin), text is judged as cleaned (drf.text).
 
 Anything else (a 500, a wrong shape, auth not enforced, a 400 for a reason not listed) still fails.
 """
