@@ -8,11 +8,11 @@ reports must be one of the server's known defects or drift (contract_tests/known
 
 from __future__ import annotations
 
+import itertools
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -90,17 +90,24 @@ def test_every_failure_is_a_known_defect_or_drift(default_run: Run) -> None:
 def test_a_run_stopped_midway_undoes_its_changes(server: RealServer, tmp_path: Path) -> None:
     server.seed()
     before = server.dump(tmp_path / "before.json")
-    answered = line_count(server.log)
+    # The server's log has a line per answered request: the run's progress as the server saw it, read
+    # as it is written (tail -F), so the signal goes out at a fixed point without any sleep.
+    log = subprocess.Popen(["tail", "-n", "0", "-F", str(server.log)], stdout=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(RUN_TIMEOUT, log.kill)  # bounds the wait should the server stop answering
+    watchdog.start()
     run = subprocess.Popen(
         command(server, tmp_path / "junit.xml"), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        # The server's log has a line per answered request: the run's progress, as the server saw it.
-        for _ in following(server.log, answered, STOP_AFTER):
-            assert run.poll() is None, "the run ended before it could be stopped"
+        assert log.stdout is not None
+        answered = sum(1 for _ in itertools.islice(iter(log.stdout.readline, ""), STOP_AFTER))
+        assert answered == STOP_AFTER, f"the server answered {answered} requests, then its log stopped"
+        assert run.poll() is None, "the run ended before it could be stopped"
         run.send_signal(signal.SIGTERM)
         _, err = run.communicate(timeout=RUN_TIMEOUT)
     finally:
+        watchdog.cancel()
+        log.kill()
         if run.poll() is None:
             run.kill()
     after = server.dump(tmp_path / "after.json")
@@ -128,22 +135,3 @@ def failures(junit: Path) -> set[tuple[str, str]]:
         for case in root.iter("testcase")
         for failure in case.findall("failure")
     }
-
-
-def line_count(path: Path) -> int:
-    with path.open("rb") as log:
-        return sum(1 for _ in log)
-
-
-def following(path: Path, start: int, count: int) -> Iterator[int]:
-    """Yield as each of `count` new lines is written to the log after line `start` (polling the file)."""
-    seen = start
-    deadline = time.monotonic() + RUN_TIMEOUT
-    while seen < start + count:
-        assert time.monotonic() < deadline, f"the server answered fewer than {count} requests in {RUN_TIMEOUT} s"
-        now = line_count(path)
-        if now == seen:
-            time.sleep(0.2)  # the log is a file another process writes: polled, not a synchronisation sleep
-            continue
-        seen = now
-        yield seen
