@@ -292,11 +292,6 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
 
 DRF_COERCION = "drf-coercion"
 IGNORED_QUERY = "ignored-query-parameter"
-UNVALIDATED_BODY = "unvalidated-body"
-# Views that read `request.data` themselves and never validate it against their serializer
-# (plugin/base/action/api.py ActionPluginView); the search view has a rule of its own, as it does refuse
-# a body without `search`.
-UNVALIDATED_OPERATIONS = frozenset({"action_create"})
 MACHINE_NOT_REGISTERED = "machine-not-registered"
 SEARCH_READS_BY_HAND = "search-reads-by-hand"
 ACTION_READS_BY_HAND = "action-reads-by-hand"
@@ -335,10 +330,6 @@ def reasons() -> dict[str, str]:
     found[MACHINE_NOT_REGISTERED] = (
         "a machine of a type or driver that is not installed is stored but not loaded: its restart and "
         "settings answer 404 \"Machine '<pk>' not found\" (machine/registry.py:164-170, machine/api.py:58-72)"
-    )
-    found[UNVALIDATED_BODY] = (
-        "the action view reads its body without validating it (plugin/base/action/api.py:28-45): a missing "
-        'action is a 200 {"error": "No action specified"}, an unknown one {"error": "No matching action found"}'
     )
     found[SEARCH_READS_BY_HAND] = (
         "the search view reads its body by hand and never validates it (InvenTree/api.py:502-563 "
@@ -434,8 +425,6 @@ def _explain_acceptance(case: Case[Any]) -> str | None:
         return None
     if negative <= {ParameterLocation.QUERY}:
         return IGNORED_QUERY
-    if _operation_id(case) in UNVALIDATED_OPERATIONS:
-        return UNVALIDATED_BODY
     if _operation_id(case) == "search_create" and isinstance(case.body, Mapping) and "search" in case.body:
         return SEARCH_READS_BY_HAND
     if _operation_id(case) == "action_create" and (
