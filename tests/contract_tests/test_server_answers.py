@@ -72,28 +72,33 @@ NOTES_IMAGE = {"pk": 1, "image": "/media/notes/seed-plan.png", "user": 1, "date"
 NOTES_IMAGE |= {"model_type": "projectcode", "model_id": 1}
 
 
+def test_a_never_written_setting_passes_the_contract_but_not_the_published_schema() -> None:
+    setting = {"$ref": "#/components/schemas/MachineSetting"}
+    assert valid(setting, NEVER_WRITTEN_SETTING)
+    assert not valid(setting, NEVER_WRITTEN_SETTING, published=True)
+
+
 @pytest.mark.parametrize(
     ("schema", "body"),
     [
         ({"$ref": "#/components/schemas/NotificationMessage"}, NOTIFICATION),
-        ({"$ref": "#/components/schemas/NotificationMessage"}, {**NOTIFICATION, "creation": "322-01-06 07:37"}),
         ({"$ref": "#/components/schemas/NotesImage"}, NOTES_IMAGE),
-        ({"$ref": "#/components/schemas/MachineSetting"}, NEVER_WRITTEN_SETTING),
+        ({"$ref": "#/components/schemas/NewsFeedEntry"}, NEWS),
     ],
-    ids=["datetime-format", "datetime-year-below-1000", "notes-image-date", "never-written-setting"],
+    ids=["notification-creation", "notes-image-date", "news-published"],
 )
-def test_deliberate_answers_pass_the_contract_but_not_the_published_schema(schema: dict[str, Any], body: Any) -> None:
-    assert valid(schema, body)
-    assert not valid(schema, body, published=True)
+def test_inventrees_datetime_rendering_stays_a_contradiction_of_its_schema(schema: dict[str, Any], body: Any) -> None:
+    """REST_FRAMEWORK['DATETIME_FORMAT'] = '%Y-%m-%d %H:%M' against the published `format: date-time`.
 
-
-def test_news_is_written_in_iso_8601_and_answered_in_inventrees_format() -> None:
-    assert valid(response("/api/news/{id}/", "get"), NEWS)
-    assert valid(response("/api/news/", "get"), [NEWS])
-    assert not valid({"$ref": "#/components/schemas/NewsFeedEntry"}, NEWS, published=True)
-    request = document(False)["paths"]["/api/news/{id}/"]["put"]["requestBody"]["content"]["application/json"]
-    assert request["schema"] == {"$ref": "#/components/schemas/NewsFeedEntry"}  # input stays ISO 8601
-    assert not valid(response("/api/news/{id}/", "get"), {**NEWS, "published": "yesterday"})
+    The contract keeps the published format (the mock answers ISO 8601); a real InvenTree's answers are
+    listed among its known defects (contract_tests/known/), never made contract by an overlay.
+    """
+    assert not valid(schema, body)
+    iso = {
+        key: value.replace(" ", "T") + ":00Z" if key in ("creation", "date", "published") else value
+        for key, value in body.items()
+    }
+    assert valid(schema, iso)
 
 
 @pytest.mark.parametrize(
