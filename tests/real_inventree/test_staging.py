@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -44,8 +45,10 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def server() -> RealServer:
-    return real_server()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealServer]:
+    """The real server, seeded by the tests and given back with the data it had before them."""
+    with real_server().kept_as_found(tmp_path_factory.mktemp("as-found")) as found:
+        yield found
 
 
 def command(server: RealServer, junit: Path, *options: str) -> list[str]:
