@@ -7,7 +7,7 @@ import json
 import httpx
 
 from contract_tests.staging.cleanup import CreatedObjects
-from contract_tests.staging.guard import MISSING_INT, MISSING_UUID, Guard, missing_id
+from contract_tests.staging.guard import MISSING_INT, MISSING_UUID, Guard, concrete_path, missing_id
 from tests.contract_tests.recorded import answer, case
 
 CODE = {"pk": 3, "code": "RND-042", "description": "Sensor research", "responsible": 2, "responsible_detail": None}
@@ -178,3 +178,13 @@ def test_an_update_of_a_field_the_server_answers_to_the_minute_goes_to_a_missing
     restore = {key: value for key, value in NEWS.items() if key not in ("pk", "published")}
     assert seen[-1] == ("PATCH", "/api/news/1/", restore)
     assert any("sent to a missing id instead" in line and "`published`" in line for line in keeper.summary())
+
+
+def test_the_path_of_a_request_is_the_one_schemathesis_sends() -> None:
+    """Schemathesis percent-encodes path parameters when it generates them: encoding again would name another path."""
+    encoded = case("project_code_retrieve", path_parameters={"id": "%0Ax%2F"})
+    assert concrete_path(encoded) == "/api/project-code/%0Ax%2F/"
+    seen: list[tuple[str, str, object]] = []
+    keeper = guard(seen)
+    keeper.before_call(case("project_code_partial_update", path_parameters={"id": "%0A"}, body={"code": "X"}))
+    assert list(keeper.originals) == ["/api/project-code/%0A/"]  # not %250A: the object the request changes
