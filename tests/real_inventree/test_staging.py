@@ -112,6 +112,7 @@ def test_a_run_stopped_midway_undoes_its_changes(server: RealServer, tmp_path: P
     finally:
         watchdog.cancel()
         log.kill()
+        log.communicate()  # reaps tail and closes its pipe
         if run.poll() is None:
             run.kill()
     after = server.dump(tmp_path / "after.json")
