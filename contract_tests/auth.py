@@ -12,9 +12,11 @@ from typing import Any
 
 import httpx
 
-from contract_tests.config import Secret, Settings
+from contract_tests.checks.authorization import SecondUser
+from contract_tests.checks.permissions import Identity
+from contract_tests.config import Secret, Settings, env_name
 from contract_tests.deadline import DeadlineTransport
-from contract_tests.errors import CredentialsRefused, ServerUnreachable
+from contract_tests.errors import CredentialsRefused, ServerUnreachable, UsageError
 
 # The token name the suite asks for, so that repeated runs reuse one token instead of piling them up.
 TOKEN_NAME = "inventree-contract-kit"  # noqa: S105 (the name of the token, not a secret)
@@ -51,21 +53,58 @@ def connect(settings: Settings, *, transport: httpx.BaseTransport | None = None)
     )
 
 
-def fetch_token(client: httpx.Client, settings: Settings) -> Secret:
+def connect_second(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> SecondUser | None:
+    """The run's second, ordinary user, checked to be authenticated and not staff; None when none is given."""
+    if not settings.has_second_user:
+        return None
+    with httpx.Client(base_url=settings.root_url, timeout=settings.request_timeout, transport=transport) as client:
+        token = settings.second_token
+        if token is None:
+            assert settings.second_username is not None and settings.second_password is not None
+            token = fetch_token(client, settings, settings.second_username, settings.second_password, "--second-")
+        headers = {"Authorization": f"Token {token.reveal()}"}
+        me = _whoami(client, token, option="--second-token or INVENTREE_SECOND_TOKEN") or {}
+        roles = _json(_get(client, "/api/user/roles/", settings.root_url, headers=headers))
+    # InvenTree's RoleDetails (users/api.py:126-140); a server without it grants the user no role.
+    held = roles if isinstance(roles, dict) else {}
+    identity = Identity(
+        username=me.get("username") or settings.second_username,
+        is_staff=bool(me.get("is_staff")),
+        is_superuser=bool(me.get("is_superuser")),
+        roles=held.get("roles") or {},
+        permissions=held.get("permissions") or {},
+    )
+    if identity.is_staff or identity.is_superuser:
+        raise UsageError(
+            f"the second user {identity.username!r} is staff; name a user without staff status "
+            f"(--second-username or {env_name('second_username')}), so that staff-only operations can be tried as it"
+        )
+    return SecondUser(authorization=headers["Authorization"], identity=identity)
+
+
+def fetch_token(
+    client: httpx.Client,
+    settings: Settings,
+    username: str | None = None,
+    password: Secret | None = None,
+    options: str = "--",
+) -> Secret:
     """Exchange username and password for an API token (`GET /api/user/token/` with Basic auth)."""
-    assert settings.username is not None
-    assert settings.password is not None
+    username = username if username is not None else settings.username
+    password = password if password is not None else settings.password
+    assert username is not None
+    assert password is not None
     response = _get(
         client,
         "/api/user/token/",
         settings.root_url,
-        auth=httpx.BasicAuth(settings.username, settings.password.reveal()),
+        auth=httpx.BasicAuth(username, password.reveal()),
         params={"name": TOKEN_NAME},
     )
     if response.status_code in (401, 403):
         raise CredentialsRefused(
-            f"{settings.root_url} refused the username and password of {settings.username!r} "
-            f"({response.status_code} {_detail(response)}); check --username and --password"
+            f"{settings.root_url} refused the username and password of {username!r} "
+            f"({response.status_code} {_detail(response)}); check {options}username and {options}password"
         )
     body = _json(response)
     token = body.get("token") if isinstance(body, dict) else None
@@ -88,12 +127,12 @@ def _server_info(client: httpx.Client, root: str) -> dict[str, Any]:
     return body
 
 
-def _whoami(client: httpx.Client, token: Secret) -> dict[str, Any] | None:
+def _whoami(client: httpx.Client, token: Secret, option: str = "--token or INVENTREE_TOKEN") -> dict[str, Any] | None:
     response = _get(client, "/api/user/me/", str(client.base_url), headers={"Authorization": f"Token {token.reveal()}"})
     if response.status_code in (401, 403):
         raise CredentialsRefused(
             f"{str(client.base_url).rstrip('/')} refused the token ({response.status_code} {_detail(response)}); "
-            "check --token or INVENTREE_TOKEN"
+            f"check {option}"
         )
     body = _json(response)
     # A server without /api/user/me/ cannot say who we are; the run goes on and the checks will tell.

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from contract_tests.config import Settings, default, env_name
-from contract_tests.errors import ContractError
+from contract_tests.errors import ContractError, Interrupted
 from contract_tests.reporting.report import Masker, render, write_junit
 from contract_tests.runner import run
+from contract_tests.staging.shield import terminate_as_interrupt
 
 EXIT_CONFORMS, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -33,6 +34,17 @@ OPTIONS: tuple[tuple[str, tuple[str, ...], dict[str, Any]], ...] = (
         {"metavar": "U", "help": "fetch a token as this user (with --password)"},
     ),
     ("target and credentials", ("--password",), {"metavar": "P", "help": "the password (prefer INVENTREE_PASSWORD)"}),
+    (
+        "target and credentials",
+        ("--second-username",),
+        {"metavar": "U", "help": "a second user, not staff, for the authorization checks (with --second-password)"},
+    ),
+    (
+        "target and credentials",
+        ("--second-password",),
+        {"metavar": "P", "help": "the second user's password (prefer INVENTREE_SECOND_PASSWORD)"},
+    ),
+    ("target and credentials", ("--second-token",), {"metavar": "T", "help": "the second user's API token"}),
     ("what to test", ("--published",), {"action": "store_const", "const": True, "help": "the contract as published"}),
     (
         "what to test",
@@ -149,11 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_suite(argv: Sequence[str]) -> int:
     """Parse, run, print the report; expected errors are one line on stderr and exit 2."""
     args = parser().parse_args(argv)
+    terminate_as_interrupt()
     try:
         settings = Settings.load(vars(args))
         report = run(settings)
     except ContractError as error:
         print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Interrupted as interrupted:
+        print(Masker(settings.secrets(), settings.username)(interrupted.line()), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("Interrupted", file=sys.stderr)

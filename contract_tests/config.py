@@ -54,6 +54,10 @@ class Settings:
     token: Secret | None = None
     username: str | None = None
     password: Secret | None = None
+    # A second, ordinary (not staff) user, for the authorization checks (contract_tests.checks.authorization).
+    second_token: Secret | None = None
+    second_username: str | None = None
+    second_password: Secret | None = None
     read_only: bool = False
     cleanup: bool = True
     published: bool = False
@@ -90,6 +94,7 @@ class Settings:
             if variable in environ:
                 values[item.name] = _convert(item.name, environ[variable], source=variable)
         values.update(_credentials(options, environ))
+        values.update(_credentials(options, environ, prefix="second_"))
         if "base_url" not in values:
             raise UsageError(
                 f"no server to test: pass --base-url URL or set {env_name('base_url')} (e.g. http://127.0.0.1:8000)"
@@ -109,6 +114,12 @@ class Settings:
                 f"no credentials: pass {missing} (or set {env_name('token')}, "
                 f"or {env_name('username')} and {env_name('password')})"
             )
+        if self.second_token is None and (self.second_username is None) != (self.second_password is None):
+            missing = "--second-password" if self.second_username is not None else "--second-username"
+            raise UsageError(
+                f"the second user needs {missing} too (or set {env_name('second_username')} and "
+                f"{env_name('second_password')}, or {env_name('second_token')})"
+            )
         for name, minimum in (("max_examples", 1), ("max_steps", 2), ("workers", 1), ("seed", 0)):
             if getattr(self, name) < minimum:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {minimum}, not {getattr(self, name)}")
@@ -126,7 +137,13 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """Every secret value this run knows, for masking reports."""
-        return [secret.reveal() for secret in (self.token, self.password) if secret is not None and secret.reveal()]
+        found = (self.token, self.password, self.second_token, self.second_password)
+        return [secret.reveal() for secret in found if secret is not None and secret.reveal()]
+
+    @property
+    def has_second_user(self) -> bool:
+        """Whether the run has a second, ordinary user for the authorization checks."""
+        return self.second_token is not None or self.second_username is not None
 
     def describe(self) -> str:
         """One line for the report header; secrets never appear in it."""
@@ -142,6 +159,8 @@ class Settings:
             subset += f", max-duration {self.max_duration:g}s"
         if self.baseline is not None:
             subset += f", baseline {self.baseline}" + (" (recording)" if self.baseline_record else "")
+        if self.has_second_user:
+            subset += f", second user {self.second_username or 'by token'}"
         return (
             f"{self.root_url} as {who}; {contract}; {mode}; max-examples {self.max_examples}, "
             f"seed {self.seed}, workers {self.workers}{subset}"
@@ -159,21 +178,25 @@ def env_name(name: str) -> str:
 
 
 def _is_credential(name: str) -> bool:
-    return name in ("token", "username", "password")
+    return name.removeprefix("second_") in ("token", "username", "password")
 
 
-def _credentials(options: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
-    """Credentials come as a group: any given on the command line hide all of those in the environment."""
-    for source in (options, {name: environ.get(env_name(name)) for name in ("token", "username", "password")}):
-        token, username, password = (source.get(name) for name in ("token", "username", "password"))
+def _credentials(options: Mapping[str, Any], environ: Mapping[str, str], prefix: str = "") -> dict[str, Any]:
+    """Credentials come as a group: any given on the command line hide all of those in the environment.
+
+    `prefix` "second_" reads the second user's group (`--second-token`, `INVENTREE_SECOND_USERNAME`, ...).
+    """
+    names = tuple(prefix + name for name in ("token", "username", "password"))
+    for source in (options, {name: environ.get(env_name(name)) for name in names}):
+        token, username, password = (source.get(name) for name in names)
         if token:
-            return {"token": _convert("token", token, source="token")}
+            return {names[0]: _convert("token", token, source=names[0])}
         if username or password:
             found: dict[str, Any] = {}
             if username:
-                found["username"] = str(username)
+                found[names[1]] = str(username)
             if password:
-                found["password"] = _convert("password", password, source="password")
+                found[names[2]] = _convert("password", password, source=names[2])
             return found
     return {}
 

@@ -17,3 +17,17 @@ class ServerUnreachable(ContractError):
 
 class CredentialsRefused(ContractError):
     """The server refused the token or the username and password."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped (Ctrl-C, SIGTERM) before its end; `cleanup` says what was undone first."""
+
+    def __init__(self, cleanup: list[str]) -> None:
+        super().__init__("; ".join(cleanup))
+        self.cleanup = cleanup
+
+    def line(self) -> str:
+        """One line for stderr: the run stopped, and what its clean-up did."""
+        if not self.cleanup:
+            return "Interrupted: nothing to undo (the run had not started testing)"
+        return "Interrupted: the run's changes were undone before exiting: " + "; ".join(self.cleanup)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from schemathesis.schemas import BaseSchema
 
-from contract_tests.auth import Login, connect
-from contract_tests.checks import rules
+from contract_tests.auth import Login, connect, connect_second
+from contract_tests.checks import authorization, rules
 from contract_tests.cli import CLI_ONLY, OPTIONS
 from contract_tests.config import Settings, env_name
 from contract_tests.errors import ContractError, UsageError
@@ -97,8 +97,12 @@ def contract_schema(
     """The Schemathesis schema the tests draw from; objects it creates are deleted at the end."""
     created = CreatedObjects()
     guard = guard_for(contract_settings, contract_login, created)
+    second = None
     try:
         document = contract(contract_settings)
+        second = connect_second(contract_settings)
+        if second is not None:
+            authorization.attach(document, second)
         if guard is not None:
             guard.attach(document)
         known = existing_objects(contract_settings, contract_login, document)
@@ -110,6 +114,8 @@ def contract_schema(
     try:
         yield schema
     finally:
+        if second is not None:
+            authorization.detach(document)
         if guard is not None:
             problems = created.delete_all(
                 contract_settings.root_url, contract_login.headers(), timeout=contract_settings.request_timeout

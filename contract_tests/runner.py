@@ -23,17 +23,19 @@ from schemathesis.schemas import BaseSchema
 
 import contract_tests.checks  # noqa: F401  (importing the package registers every InvenTree check)
 from contract_tests import deadline
-from contract_tests.auth import Login, connect
-from contract_tests.checks import rules
+from contract_tests.auth import Login, connect, connect_second
+from contract_tests.checks import authorization, rules
+from contract_tests.checks.authorization import SecondUser
 from contract_tests.config import Settings
 from contract_tests.drift import Drift, detect
-from contract_tests.errors import UsageError
+from contract_tests.errors import Interrupted, UsageError
 from contract_tests.reporting import baseline
 from contract_tests.reporting.progress import RunProgress
 from contract_tests.reporting.report import Collector, Masker, Report
 from contract_tests.staging.cleanup import CreatedObjects
 from contract_tests.staging.discovery import Known, discover
 from contract_tests.staging.guard import Guard
+from contract_tests.staging.shield import signals_held
 from spec import load_spec, operations
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -196,38 +198,109 @@ def run(
     progress: TextIO | None = sys.stderr,
     on_event: Callable[[events.EngineEvent], None] | None = None,
 ) -> Report:
-    """Run the suite against `settings.base_url` and return what it found. Raises ContractError before testing."""
+    """Run the suite against `settings.base_url` and return what it found. Raises ContractError before testing.
+
+    Stopped midway (Ctrl-C; SIGTERM in the CLI), it still deletes what it created and writes back what it
+    changed, then raises `Interrupted` saying so.
+    """
     document = contract(settings)
     selected = list(selection(settings, document).values())  # a usage error shows before any request
     known = _known_failures(settings)
     login = login if login is not None else connect(settings)
     drift = _DriftInBackground(settings, document) if settings.drift else None
+    second = connect_second(settings)
     ledger, created = rules.Ledger(), CreatedObjects()
     guard = guard_for(settings, login, created)
+    masker = Masker([*settings.secrets(), login.token.reveal(), *second_secrets(second)], settings.username)
     if guard is not None:
         guard.attach(document)
+    if second is not None:
+        authorization.attach(document, second)
+    report: Report | None = None
+    interrupted = False
     try:
-        existing = existing_objects(settings, login, document)
-        schema = build_schema(settings, login, document=document, ledger=ledger, created=created, known=existing)
-        masker = Masker([*settings.secrets(), login.token.reveal()], settings.username)
-        who = f"{login.username or 'token user'}" + (" (staff)" if login.is_staff else "")
-        collector = Collector(
-            target=f"{settings.root_url} ({login.server}, API {login.api_version}) as {who}",
-            settings=settings.describe(),
-            operations=selected,
-            masker=masker,
-            output=schema.config.output,
-        )
-        report = _execute(settings, schema, collector, progress, on_event)
-        report.tolerated = ledger.counts
-        report.rule_reasons = rules.reasons()
-        if guard is not None:
-            report.cleanup = clean_up(settings, login, created, guard, masker)
+        try:
+            report = _test(
+                settings,
+                login,
+                second=second,
+                document=document,
+                selected=selected,
+                ledger=ledger,
+                created=created,
+                masker=masker,
+                progress=progress,
+                on_event=on_event,
+            )
+        except KeyboardInterrupt:
+            interrupted = True
+        except BaseException:
+            # The run broke off (the server went away, a bug): still undo what it did, then say why.
+            _undo(settings, login, created, guard, masker)
+            raise
+        cleanup, stopped = _undo(settings, login, created, guard, masker)
+        if interrupted or stopped or report is None:
+            raise Interrupted(cleanup)
+        report.cleanup = cleanup
         _judge(settings, report, drift.result() if drift is not None else None, known)
         return report
     finally:
         if guard is not None:
             guard.detach(document)
+        if second is not None:
+            authorization.detach(document)
+
+
+def _test(
+    settings: Settings,
+    login: Login,
+    *,
+    second: SecondUser | None,
+    document: dict[str, Any],
+    selected: list[tuple[str, tuple[str, ...]]],
+    ledger: rules.Ledger,
+    created: CreatedObjects,
+    masker: Masker,
+    progress: TextIO | None,
+    on_event: Callable[[events.EngineEvent], None] | None,
+) -> Report:
+    """Run Schemathesis' engine and collect its events (KeyboardInterrupt when stopped by Ctrl-C or SIGTERM)."""
+    existing = existing_objects(settings, login, document)
+    schema = build_schema(settings, login, document=document, ledger=ledger, created=created, known=existing)
+    who = f"{login.username or 'token user'}" + (" (staff)" if login.is_staff else "")
+    if second is not None:
+        who += f", second user {second.name}"
+    collector = Collector(
+        target=f"{settings.root_url} ({login.server}, API {login.api_version}) as {who}",
+        settings=settings.describe(),
+        operations=selected,
+        masker=masker,
+        output=schema.config.output,
+    )
+    report = _execute(settings, schema, collector, progress, on_event)
+    report.tolerated = ledger.counts
+    report.rule_reasons = rules.reasons()
+    return report
+
+
+def _undo(
+    settings: Settings, login: Login, created: CreatedObjects, guard: Guard | None, masker: Masker
+) -> tuple[list[str], bool]:
+    """Clean up with Ctrl-C and SIGTERM held until it is done; the lines, and whether a signal came meanwhile."""
+    if guard is None:
+        return [], False
+    lines: list[str] = []
+    try:
+        with signals_held():
+            lines = clean_up(settings, login, created, guard, masker)
+    except KeyboardInterrupt:
+        return lines, True
+    return lines, False
+
+
+def second_secrets(second: SecondUser | None) -> list[str]:
+    """The second user's token, for masking (its password is among the settings' secrets)."""
+    return [] if second is None else [second.authorization.removeprefix("Token ")]
 
 
 def _execute(
@@ -282,6 +355,7 @@ def _execute(
                 display.handle(item)
     except KeyboardInterrupt:
         stream.stop()  # the engine ends the test in hand and sends nothing more
+        _wait_for_end(queue)  # so that the clean-up afterwards knows every object the engine created
         raise
     finally:
         display.close()
@@ -290,6 +364,17 @@ def _execute(
         untested = sum(1 for operation in report.operations.values() if operation.status == "untested")
         report.stopped = f"--max-duration {settings.max_duration:g}s reached; {untested} operations untested"
     return report
+
+
+def _wait_for_end(queue: Queue[events.EngineEvent | BaseException | None]) -> None:
+    """Wait, at most STOP_GRACE_S, for the stopped engine's last event."""
+    limit = time.monotonic() + STOP_GRACE_S
+    while (left := limit - time.monotonic()) > 0:
+        try:
+            if queue.get(timeout=left) is None:
+                return
+        except Empty:
+            return
 
 
 class _DriftInBackground:

@@ -2,7 +2,7 @@
 
 The project's `schemathesis.toml` names this module as its `hooks`, so a plain `schemathesis run`
 (with every default check, negative data included) gets, besides Schemathesis' own checks:
-- the InvenTree checks (importing their modules registers them), and
+- the InvenTree checks (importing the contract_tests.checks package registers all of them), and
 - the named rules of contract_tests.checks.rules, which drop only the failures InvenTree's own rules explain
   (a unique `code`, a blank value, DRF's lenient reading of values). Anything else still fails.
 """

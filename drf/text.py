@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 import bleach
 
@@ -35,8 +37,9 @@ _CLEANERS = threading.local()
 class HtmlTagsFound(ValueError):
     """InvenTree refuses this text: `{"<field>": ["Remove HTML tags from this value"]}`."""
 
-    def __init__(self) -> None:
+    def __init__(self, field: str = "non_field_errors") -> None:
         super().__init__(HTML_TAGS_MESSAGE)
+        self.field = field  # the request key whose value holds the tags
 
 
 def remove_non_printable_characters(value: str, *, remove_newline: bool = True) -> str:
@@ -75,3 +78,25 @@ def clean_string(value: str, *, remove_newline: bool = True) -> str:
     `remove_newline` is False only for notes fields (InvenTreeNotesField), which keep their lines.
     """
     return strip_html_tags(remove_non_printable_characters(value, remove_newline=remove_newline))
+
+
+def clean_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """InvenTree's `CleanMixin.clean_data`: every string value cleaned, objects recursively, others as sent.
+
+    Keys are kept as sent, lists and numbers are left alone (InvenTree/mixins.py `clean_data`). A value
+    that holds HTML tags raises `HtmlTagsFound` naming its key, as InvenTree answers
+    `{"<key>": ["Remove HTML tags from this value"]}`.
+    """
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, str):
+            try:
+                cleaned[key] = clean_string(value)
+            except HtmlTagsFound as refused:
+                refused.field = str(key)
+                raise
+        elif isinstance(value, Mapping):
+            cleaned[key] = clean_data(value)
+        else:
+            cleaned[key] = value
+    return cleaned

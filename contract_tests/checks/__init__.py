@@ -5,6 +5,6 @@ entry point (the suite's CLI and pytest plugin, Schemathesis' own CLI through th
 imports the package and so runs with all of them. A new check module is listed here.
 """
 
-from contract_tests.checks import probes, responses, state
+from contract_tests.checks import authorization, probes, responses, state
 
-CHECK_MODULES = (probes, responses, state)
+CHECK_MODULES = (authorization, probes, responses, state)

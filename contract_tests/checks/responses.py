@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import schemathesis
 from schemathesis.core.transport import Response
@@ -279,3 +279,60 @@ def _same_key(answered: Any, sent: Any) -> bool:
         return int(str(answered)) == int(str(sent))
     except ValueError:
         return str(answered).casefold() == str(sent).casefold()
+
+
+# InvenTree's NotFoundView answers any /api/ path no view serves (InvenTree/api.py:297-340,
+# InvenTree/urls.py:173): `{"detail": "API endpoint not found", "url": ...}`. An object a view cannot
+# find is DRF's `{"detail": "Not found."}` instead.
+CATCH_ALL_DETAIL = "API endpoint not found"
+# What Django's path converters match (django/urls/converters.py): InvenTree routes integer ids with
+# <int:pk>, machines with <uuid:pk>, webhooks with <slug:endpoint> (common/api.py:937), and keys and
+# names with <str:...>; re_path routes give drf-spectacular the `pattern` it publishes (the machine
+# setting's `^M|D$` is the route's `M|D`, machine/api.py:237-238). A value of another shape reaches no
+# route, so the catch-all is the right answer for it.
+ROUTE_SHAPES = {
+    "integer": re.compile(r"[0-9]+"),
+    "uuid": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    "slug": re.compile(r"[-a-zA-Z0-9_]+"),
+    "string": re.compile(r"[^/\x00-\x1f\x7f]+"),
+}
+SLUG_PARAMETERS = {("webhook_create", "endpoint")}
+
+
+@schemathesis.check
+@own_requests
+def documented_path_routed(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """A documented operation reaches a view: InvenTree's catch-all 404 is never "no such object".
+
+    The catch-all means the server has no route for the path: the operation is gone or moved (drift,
+    e.g. /api/contenttype/{model}/ became /api/contenttype/model/{model}/ in API 303), even when the
+    contract documents a 404 for a missing object.
+    """
+    body = json_body(response)
+    if response.status_code != 404 or not isinstance(body, Mapping) or body.get("detail") != CATCH_ALL_DETAIL:
+        return True
+    if not all(_route_shaped(case, name, value) for name, value in (case.path_parameters or {}).items()):
+        return True  # a path parameter no converter matches: no route is the right answer
+    raise AssertionError(
+        f"Received: 404 {short(body)} for {case.operation.method.upper()} {request_url(response)}, "
+        "InvenTree's answer for a path no view serves\n"
+        f"Documented: {case.operation.label} is an operation of the server (a missing object answers "
+        '404 {"detail": "Not found."}); this server has no route for it'
+    )
+
+
+def _route_shaped(case: Case[Any], name: str, value: Any) -> bool:
+    """Whether the server's route for this parameter (told by its schema) matches the value the path carries."""
+    schema: Mapping[str, Any] = {}
+    for parameter in case.operation.definition.raw.get("parameters", []):
+        if parameter.get("in") == "path" and parameter.get("name") == name:
+            schema = parameter.get("schema") or {}
+    text = unquote(str(value))
+    if isinstance(schema.get("pattern"), str):
+        # drf-spectacular writes a re_path group `G` as `^G$`: the route matches G in full.
+        group = schema["pattern"].removeprefix("^").removesuffix("$")
+        return re.fullmatch(f"(?:{group})", text) is not None and "/" not in text
+    operation_id = str(case.operation.definition.raw.get("operationId", ""))
+    kind = "slug" if (operation_id, name) in SLUG_PARAMETERS else str(schema.get("type", "string"))
+    kind = "uuid" if schema.get("format") == "uuid" else kind
+    return ROUTE_SHAPES.get(kind, ROUTE_SHAPES["string"]).fullmatch(text) is not None

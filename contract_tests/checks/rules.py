@@ -12,8 +12,13 @@ name so the report shows it:
 - a 400 whose DRF field errors are each explained by a named business rule below;
 - a 404 "Machine '<pk>' not found" for a created machine the registry did not load
   (`machine-not-registered`, against Schemathesis' `ensure_resource_availability`);
-- an accepted "invalid" request that DRF reads as valid (`drf-coercion`), or whose only invalid part
-  is a query parameter, which InvenTree ignores when it cannot use it (`ignored-query-parameter`).
+- an accepted "invalid" request that DRF reads as valid (`drf-coercion`), whose only invalid part
+  is a query parameter, which InvenTree ignores when it cannot use it (`ignored-query-parameter`), or
+  sent to a view that reads its body by hand and never validates it (`search-reads-by-hand`,
+  `action-reads-by-hand`).
+
+Every rule's reason cites the InvenTree (or DRF) source that makes the behaviour deliberate. Where a
+view cleans its input (InvenTree's CleanMixin), text is judged as cleaned (drf.text).
 
 Anything else (a 500, a wrong shape, auth not enforced, a 400 for a reason not listed) still fails.
 """
@@ -32,7 +37,7 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.openapi.checks import AllowHeaderMismatch, EnsureResourceAvailability, RejectedPositiveData
 
 from contract_tests.checks import serializer
-from drf.text import HTML_TAGS_MESSAGE, HtmlTagsFound, clean_string
+from drf.text import HTML_TAGS_MESSAGE, HtmlTagsFound, clean_data, clean_string
 
 if TYPE_CHECKING:
     from schemathesis import Case, HookContext, Response
@@ -49,21 +54,32 @@ def _sent(case: Case[Any], name: str) -> Any:
     return case.body.get(name) if isinstance(case.body, Mapping) else None
 
 
+def _operation_id(case: Case[Any]) -> str:
+    return str(case.operation.definition.raw.get("operationId", ""))
+
+
 def _sent_blank(case: Case[Any], name: str) -> bool:
-    """Blank as the view sees it: after CleanMixin, a value of control characters only is blank too."""
+    """Blank as the serializer sees it: after InvenTree's cleaning where the view cleans (drf.text)."""
     value = _sent(case, name)
     if not isinstance(value, str):
         return False
-    if _operation_id(case) in serializer.CLEANED_OPERATIONS:
-        try:
-            value = clean_string(value)
-        except HtmlTagsFound:
-            return False
-    return not value.strip()
+    if not serializer.cleans(_operation_id(case)):
+        return not value.strip()
+    try:
+        return not clean_string(value)
+    except HtmlTagsFound:
+        return False
 
 
-def _operation_id(case: Case[Any]) -> str:
-    return str(case.operation.definition.raw.get("operationId", ""))
+def _sent_html_tags(case: Case[Any], name: str) -> bool:
+    """The view cleans, and the first value it refuses for HTML tags is the one under `name`."""
+    if not serializer.cleans(_operation_id(case)) or not isinstance(case.body, Mapping):
+        return False
+    try:
+        clean_data(case.body)
+    except HtmlTagsFound as refused:
+        return refused.field == name
+    return False
 
 
 def _sent_with_nul(case: Case[Any], name: str) -> bool:
@@ -120,8 +136,10 @@ WRITES = ("create", "update", "partial_update")
 BUSINESS_RULES: tuple[BusinessRule, ...] = (
     BusinessRule(
         "unique-value",
-        "project code `code`, custom unit `name` and `symbol`, machine `name` and news `feed_id` are unique; "
-        "a duplicate is refused with Django's '<Model> with this <Field> already exists.'",
+        "project code `code`, custom unit `name` and `symbol`, machine `name` and news `feed_id` are unique "
+        "(common/models.py:99 ProjectCode.code, :1716-1720 CustomUnit.name and :1677-1684 its symbol check, "
+        ":1598 NewsFeedEntry.feed_id; machine/models.py:19-24 MachineConfig.name); a duplicate is refused with "
+        "Django's '<Model> with this <Field> already exists.'",
         frozenset(f"{prefix}_{write}" for prefix in ("project_code", "units", "machine", "news") for write in WRITES),
         frozenset({"code", "name", "symbol", "feed_id"}),
         re.compile(r"already exists|must be unique"),
@@ -129,7 +147,10 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
     BusinessRule(
         "not-blank",
         "DRF trims text and refuses a blank value for a field the model does not allow blank "
-        "('This field may not be blank.'); the schema has no minLength to say so",
+        "('This field may not be blank.', rest_framework/fields.py CharField allow_blank=False); the schema "
+        "has no minLength to say so. Where the view cleans (InvenTree/mixins.py CleanMixin), non-printable "
+        "characters are removed first (InvenTree/helpers.py remove_non_printable_characters), so a value "
+        "made of them is blank too",
         frozenset(),
         frozenset({"*"}),
         re.compile(r"^This field may not be blank\.$"),
@@ -137,15 +158,18 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
     ),
     BusinessRule(
         "no-html-tags",
-        "InvenTree's CleanMixin refuses text holding HTML tags ('Remove HTML tags from this value'), "
-        "naming the first field (or nested key) that holds some; the schema takes any string",
+        "InvenTree refuses text holding HTML tags in every view that cleans its input ('Remove HTML tags "
+        "from this value', InvenTree/helpers.py strip_html_tags called by InvenTree/mixins.py "
+        "CleanMixin.clean_string); the schema allows any text",
         serializer.CLEANED_OPERATIONS,
         frozenset({"*"}),
-        re.compile(rf"^{re.escape(HTML_TAGS_MESSAGE)}$"),
+        re.compile("^" + re.escape(HTML_TAGS_MESSAGE) + "$"),
+        _sent_html_tags,
     ),
     BusinessRule(
         "no-null-characters",
-        "Django refuses the NUL character in any text ('Null characters are not allowed.'); JSON Schema allows it",
+        "Django refuses the NUL character in any text ('Null characters are not allowed.', DRF CharField's "
+        "ProhibitNullCharactersValidator); JSON Schema allows it. Views that clean their input remove it first",
         frozenset(),
         frozenset({"*"}),
         re.compile(r"^Null characters are not allowed\.$"),
@@ -154,7 +178,8 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
     BusinessRule(
         "form-text-only",
         "a form body carries text only, so a null, an object or a list is sent as text (`null`, a JSON dump) "
-        "that DRF cannot read for a relation, a number or a JSON field; only JSON can send those",
+        "that DRF cannot read for a relation, a number or a JSON field (DRF's FormParser and MultiPartParser "
+        "yield a QueryDict of strings); only JSON can send those",
         frozenset(),
         frozenset({"*"}),
         None,
@@ -162,7 +187,8 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
     ),
     BusinessRule(
         "related-object-exists",
-        "a field holding the pk of another object (e.g. `responsible`, an owner) must name one that exists",
+        "a field holding the pk of another object (e.g. `responsible`, an owner) must name one that exists "
+        "(DRF PrimaryKeyRelatedField: 'Invalid pk \"<pk>\" - object does not exist.')",
         frozenset(),
         frozenset({"*"}),
         re.compile(r'^Invalid pk ".*" - object does not exist\.$'),
@@ -170,28 +196,32 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
     BusinessRule(
         "unit-name-valid",
         "a custom unit's `name` must be a Python identifier that pint does not define already "
-        "('Unit name must be a valid identifier')",
+        "(common/models.py:1686-1699 CustomUnit.clean: 'Unit name must be a valid identifier')",
         frozenset(f"units_{write}" for write in WRITES),
         frozenset({"name"}),
         re.compile(r"identifier|already|unique|registry"),
     ),
     BusinessRule(
         "unit-symbol-free",
-        "a custom unit's `symbol` must not be one pint or another unit uses already",
+        "a custom unit's `symbol` must not be one pint or another unit uses already "
+        "(common/models.py:1677-1684 CustomUnit.validate_unique, :1708-1712 the registry's define)",
         frozenset(f"units_{write}" for write in WRITES),
         frozenset({"symbol"}),
         re.compile(r"already|unique|registry"),
     ),
     BusinessRule(
         "unit-definition-parses",
-        "a custom unit's `definition` must parse as a quantity in known units (pint's message, e.g. "
-        "\"'not' is not defined in the unit registry\")",
+        "a custom unit's `definition` must parse as a quantity in known units, and the whole unit must define "
+        "in pint's registry (common/models.py:1701-1712 CustomUnit.clean, pint's message, e.g. "
+        "\"'not' is not defined in the unit registry\", under `definition` or, for the define step, "
+        "`non_field_errors`)",
         frozenset(f"units_{write}" for write in WRITES),
-        frozenset({"definition"}),
+        frozenset({"definition", "non_field_errors"}),
     ),
     BusinessRule(
         "metadata-is-object",
-        "model metadata must be a JSON object; the schema leaves `metadata` untyped",
+        "model metadata must be a JSON object (InvenTree/models.py:175-184 MetadataMixin.validate_metadata: "
+        "'Metadata must be a python dict object'); the schema leaves `metadata` untyped",
         _ops("project_code_metadata_update", "project_code_metadata_partial_update"),
         frozenset({"metadata"}),
         None,
@@ -199,34 +229,40 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
     ),
     BusinessRule(
         "notes-image-is-file",
-        "a notes image must be an uploaded image file; the schema describes `image` as a URI string",
+        "a notes image must be an uploaded image file (common/models.py:1627 NotesImage.image = ImageField); "
+        "the schema describes `image` as a URI string",
         _ops("notes_image_upload_create"),
         frozenset({"image"}),
     ),
     BusinessRule(
         "web-url",
-        "Django's URLValidator accepts only http(s)/ftp(s) URLs with a host, fewer than `format: uri`",
+        "Django's URLValidator accepts only http(s)/ftp(s) URLs with a host, fewer than `format: uri` "
+        "(common/models.py:1602 NewsFeedEntry.link = URLField)",
         _ops("news_update", "news_partial_update"),
         frozenset({"link"}),
         re.compile(r"^Enter a valid URL\.$"),
     ),
     BusinessRule(
         "datetime-format",
-        "DRF parses date-times as Django does (ISO 8601), which refuses some RFC 3339 spellings",
+        "DRF parses date-times as Django does (ISO 8601, DRF DateTimeField with the default "
+        "DATETIME_INPUT_FORMATS; InvenTree/settings.py sets only the output format), which refuses some "
+        "RFC 3339 spellings",
         _ops("news_update", "news_partial_update"),
         frozenset({"published"}),
         re.compile(r"^Datetime has wrong format\."),
     ),
     BusinessRule(
         "machine-setting-value",
-        "a machine setting validates its value by its own type, choices or model (LOCATION must name a "
-        "stock location); the schema types every value as a string",
+        "a machine setting validates its value by its own type, choices or model (common/models.py:734-760 "
+        "BaseInvenTreeSetting.clean, run through InvenTree/serializers.py:351-354 full_clean; LOCATION must "
+        "name a stock location); the schema types every value as a string",
         _ops("machine_settings_update", "machine_settings_partial_update"),
         frozenset({"value", "non_field_errors"}),
     ),
     BusinessRule(
         "bulk-delete-selection",
-        "a bulk delete needs `items` or `filters` that match something; the schema documents no body",
+        "a bulk delete needs `items` or `filters` that match something (InvenTree/api.py:342-452 "
+        "BulkDeleteMixin.delete); the schema documents no body",
         _ops("news_destroy", "notifications_destroy", "error_report_destroy"),
         frozenset({"non_field_errors", "items", "filters"}),
         re.compile(
@@ -236,32 +272,29 @@ BUSINESS_RULES: tuple[BusinessRule, ...] = (
     ),
     BusinessRule(
         "locate-plugin",
-        "locating needs an installed locate plugin and an existing stock item or location",
+        "locating needs an installed locate plugin (plugin/base/locate/api.py:36-47: ParseError \"'plugin' "
+        'field must be supplied", "Plugin \'<slug>\' is not installed, or does not support the location mixin"); '
+        "the schema takes any plugin name",
         _ops("locate_create"),
-        frozenset({"detail", "plugin", "item", "location", "non_field_errors"}),
+        frozenset({"detail"}),
+        re.compile(r"field must be supplied|is not installed"),
     ),
     BusinessRule(
         "status-model-exists",
-        "a status model must be one InvenTree defines; the schema takes any string",
+        "InvenTree declares a 400 'Invalid request' for a status model it cannot serve "
+        "(generic/states/api.py:56-62, extend_schema(responses={400: ...}) on StatusView.get, at API 196 and "
+        "303); the schema takes any name. A DRF detail refusing an unknown name is that answer. (InvenTree "
+        "0.18 answers 500 for every name instead: a defect this rule never covers)",
         _ops("generic_status_retrieve_2"),
-        frozenset({"detail", "statusmodel"}),
-    ),
-    BusinessRule(
-        "email-address",
-        "an e-mail field takes what Django's EmailValidator accepts; the schema takes any string",
-        _ops("email_generate_create"),
-        frozenset({"email"}),
-        re.compile(r"^Enter a valid email address\.$"),
+        frozenset({"detail"}),
     ),
 )
 
 DRF_COERCION = "drf-coercion"
 IGNORED_QUERY = "ignored-query-parameter"
-UNVALIDATED_BODY = "unvalidated-body"
-# Views that read `request.data` themselves and never validate it against their serializer
-# (plugin/base/action/api.py ActionPluginView, InvenTree/api.py APISearchView).
-UNVALIDATED_OPERATIONS = frozenset({"action_create", "search_create"})
 MACHINE_NOT_REGISTERED = "machine-not-registered"
+SEARCH_READS_BY_HAND = "search-reads-by-hand"
+ACTION_READS_BY_HAND = "action-reads-by-hand"
 # A machine whose type or driver is not installed is stored, but the machine registry never loads it;
 # its restart and settings then answer 404 "Machine '<pk>' not found" (InvenTree's machine `get_machine`).
 REGISTRY_OPERATIONS = frozenset(
@@ -290,11 +323,13 @@ class Ledger:
 def reasons() -> dict[str, str]:
     """Every named rule with its reason, for the report."""
     found = {rule.name: rule.reason for rule in BUSINESS_RULES}
-    found[DRF_COERCION] = "DRF reads the value leniently (a number as text, '1' as true) or ignores the field"
-    found[IGNORED_QUERY] = "InvenTree ignores a query parameter it cannot use (a non-integer limit, an unknown filter)"
-    found[UNVALIDATED_BODY] = (
-        "the action and search views read their body without validating it: a missing action is a 200 "
-        '{"error": "No action specified"}, a search passes its values on to each model\'s list'
+    found[DRF_COERCION] = (
+        "DRF reads the value leniently (a number as text, '1' as true) or ignores the field "
+        "(rest_framework/fields.py to_internal_value of each field; unknown and read-only fields are dropped)"
+    )
+    found[IGNORED_QUERY] = (
+        "InvenTree ignores a query parameter it cannot use: DRF's LimitOffsetPagination reads `limit` and "
+        "`offset` with positive_int and ignores what it cannot read, django-filter ignores unknown filters"
     )
     found[CATCH_ALL_ALLOW] = (
         "a path no URL pattern takes (an id of the wrong form) is answered by InvenTree's catch-all 404 view, "
@@ -302,7 +337,18 @@ def reasons() -> dict[str, str]:
     )
     found[MACHINE_NOT_REGISTERED] = (
         "a machine of a type or driver that is not installed is stored but not loaded: its restart and "
-        "settings answer 404 \"Machine '<pk>' not found\""
+        "settings answer 404 \"Machine '<pk>' not found\" (machine/registry.py:164-170, machine/api.py:58-72)"
+    )
+    found[SEARCH_READS_BY_HAND] = (
+        "the search view reads its body by hand and never validates it (InvenTree/api.py:502-563 "
+        "APISearchView.post): it asks only that `search` be present, hands the other values to each requested "
+        "model's list view as query parameters, which ignore what they cannot read, and answers "
+        '{"<model>": {"error": ...}} for any failure there'
+    )
+    found[ACTION_READS_BY_HAND] = (
+        "the action view reads `action` and `data` by hand and never validates its serializer "
+        '(plugin/base/action/api.py:26-45 ActionPluginView.post): it answers 200 {"error": "No action '
+        'specified"} or {"error": "No matching action found", "action": ...} to what it cannot use'
     )
     return found
 
@@ -397,8 +443,12 @@ def _explain_acceptance(case: Case[Any]) -> str | None:
         return None
     if negative <= {ParameterLocation.QUERY}:
         return IGNORED_QUERY
-    if _operation_id(case) in UNVALIDATED_OPERATIONS:
-        return UNVALIDATED_BODY
+    if _operation_id(case) == "search_create" and isinstance(case.body, Mapping) and "search" in case.body:
+        return SEARCH_READS_BY_HAND
+    if _operation_id(case) == "action_create" and (
+        isinstance(case.body, Mapping) or case.media_type in serializer.FORM_MEDIA_TYPES
+    ):
+        return ACTION_READS_BY_HAND  # a form, even of a body that is not an object, is a mapping to the view
     if negative <= {ParameterLocation.QUERY, ParameterLocation.BODY} and _body_accepted_by_drf(case):
         return DRF_COERCION
     return None
@@ -418,6 +468,5 @@ def _body_accepted_by_drf(case: Case[Any]) -> bool:
         operation.schema.raw_schema,
         partial=partial,
         media_type=media_type,
-        clean_first=_operation_id(case) in serializer.CLEANED_OPERATIONS,
-        text_fields=serializer.TEXT_VALUE_FIELDS.get(_operation_id(case), frozenset()),
+        operation_id=_operation_id(case),
     )

@@ -17,33 +17,45 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
+from openapi_schema_validator import OAS30Validator, OAS30WriteValidator, oas30_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from drf.text import HtmlTagsFound, clean_string
+from drf.text import HtmlTagsFound, clean_data
 from drf.values import FALSE_VALUES, INTEGER_SUFFIX, TRUE_VALUES, WEB_URL
 
 FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-# The operations of InvenTree's views with CleanMixin (ListCreateAPI, RetrieveUpdateAPI,
-# RetrieveUpdateDestroyAPI, InvenTree/mixins.py): every string of the body is cleaned (drf.text)
-# before the serializer sees it.
-CLEANED_OPERATIONS = frozenset(
-    f"{prefix}_{write}"
-    for prefix, writes in (
-        ("project_code", ("create", "update", "partial_update")),
-        ("project_code_metadata", ("update", "partial_update")),
-        ("units", ("create", "update", "partial_update")),
-        ("news", ("update", "partial_update")),
-        ("notifications", ("update", "partial_update")),
-        ("error_report", ("update", "partial_update")),
-        ("notes_image_upload", ("create",)),
-        ("machine", ("create", "update", "partial_update")),
-        ("machine_settings", ("update", "partial_update")),
-    )
-    for write in writes
-)
 DOCUMENT_URI = "urn:inventree-contract"
+
+# The operations whose InvenTree view cleans the request before its serializer sees it: the views built
+# on InvenTree's CleanMixin (InvenTree/mixins.py:16-119: ListCreateAPI, CreateAPI, RetrieveUpdateAPI,
+# RetrieveUpdateDestroyAPI, UpdateAPI), whose `create`/`update` call `clean_data(request.data)`. Each
+# string loses its non-printable characters and surrounding space and is refused if it holds HTML tags
+# (drf.text), before DRF checks `max_length` or blankness. Search, locate, action plugins, the login
+# e-mail, webhooks and the currency refresh are plain APIViews or GenericAPIViews: they read raw values.
+CLEANED_OPERATIONS = frozenset(
+    {
+        # common/api.py:500-535 ProjectCodeList/Detail, CustomUnitList/Detail
+        *(f"{family}_{write}" for family in ("project_code", "units") for write in ("update", "partial_update")),
+        "project_code_create",
+        "units_create",
+        # common/api.py:414-419, 455-456, 584-589 NotificationDetail, NewsFeedEntryDetail, ErrorMessageDetail
+        *(
+            f"{family}_{write}"
+            for family in ("notifications", "news", "error_report")
+            for write in ("update", "partial_update")
+        ),
+        # common/api.py:482-487 NotesImageList (ListCreateAPI)
+        "notes_image_upload_create",
+        # InvenTree/api.py:565 MetadataView (RetrieveUpdateAPI); clean_data recurses into the metadata object
+        "project_code_metadata_update",
+        "project_code_metadata_partial_update",
+        # machine/api.py:18-56, 106-136 MachineList, MachineDetail, MachineSettingDetail
+        "machine_create",
+        *(f"machine_{write}" for write in ("update", "partial_update")),
+        *(f"machine_settings_{write}" for write in ("update", "partial_update")),
+    }
+)
 
 
 class Rejected(Exception):
@@ -97,17 +109,19 @@ TEXT_VALUE_FIELDS = {
 }
 
 
-def cleaned(body: Mapping[str, Any]) -> dict[str, Any]:
-    """InvenTree's CleanMixin over a body: strings cleaned, objects too; HtmlTagsFound if refused."""
-    return {key: _cleaned_value(value) for key, value in body.items()}
+def cleans(operation_id: str) -> bool:
+    """Whether InvenTree's view for this operation cleans request text first (see CLEANED_OPERATIONS)."""
+    return operation_id in CLEANED_OPERATIONS
 
 
-def _cleaned_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return clean_string(value)
-    if isinstance(value, Mapping):
-        return cleaned(value)
-    return value
+def cleaned(body: Any, operation_id: str) -> Any:
+    """The request body as InvenTree's view hands it to the serializer; Rejected when it refuses HTML tags."""
+    if not cleans(operation_id) or not isinstance(body, Mapping):
+        return body
+    try:
+        return clean_data(body)
+    except HtmlTagsFound as refused:
+        raise Rejected(str(refused)) from None
 
 
 def accepts(
@@ -117,24 +131,29 @@ def accepts(
     *,
     partial: bool,
     media_type: str | None,
-    clean_first: bool = False,
-    text_fields: frozenset[str] = frozenset(),
+    operation_id: str = "",
 ) -> bool:
     """Whether DRF would accept `body` for a serializer described by `schema` (True = a 2xx is legitimate).
 
-    `clean_first`: the view cleans the body first (CleanMixin, `CLEANED_OPERATIONS`); `text_fields`
-    take any value as its text (`TEXT_VALUE_FIELDS`).
+    `operation_id` names the operation, so that text is cleaned first where InvenTree's view cleans it
+    (`CLEANED_OPERATIONS`) and a field that takes any value as its text is read so (`TEXT_VALUE_FIELDS`).
     """
+    text_fields = TEXT_VALUE_FIELDS.get(operation_id, frozenset())
     form = media_type in FORM_MEDIA_TYPES
-    if form and isinstance(body, Mapping):
-        body = {key: form_value(value) for key, value in body.items() if value is not None}
+    if form:
+        # A form carries named fields only: a body that is not an object (Schemathesis sends `[]` as a
+        # multipart part without a name) reaches Django as a form without fields.
+        body = (
+            {key: form_value(value) for key, value in body.items() if value is not None}
+            if isinstance(body, Mapping)
+            else {}
+        )
     if not isinstance(body, Mapping):
         return False
-    if clean_first:
-        try:
-            body = cleaned(body)
-        except HtmlTagsFound:
-            return False
+    try:
+        body = cleaned(body, operation_id)
+    except Rejected:
+        return False
     fields = properties(schema, document)
     coerced: dict[str, Any] = {}
     if form and not partial:
@@ -186,8 +205,12 @@ def to_internal_value(value: Any, field: Mapping[str, Any]) -> Any:
 
 def normalized(value: Any, field: Mapping[str, Any]) -> Any:
     """What a server that accepted `value` must store for it, or `Rejected` when that cannot be told."""
-    if field.get("format") or field.get("type") not in ("string", "integer", "number", "boolean"):
-        # dates, URLs and files are stored in the server's own spelling; they are not compared
+    if (
+        field.get("format")
+        or field.get("type") not in ("string", "integer", "number", "boolean")
+        or any(key in field for key in ("anyOf", "oneOf"))
+    ):
+        # dates (in any of their spellings), URLs and files are stored in the server's own spelling
         raise Rejected("not comparable")
     return to_internal_value(value, field)
 
@@ -198,7 +221,7 @@ def _string(value: Any, field: Mapping[str, Any]) -> str:
     text = value if isinstance(value, str) else str(value)
     if "\x00" in text:
         raise Rejected("Null characters are not allowed.")
-    if field.get("format") == "date-time":
+    if is_datetime(field):
         try:
             datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
         except ValueError:
@@ -207,6 +230,12 @@ def _string(value: Any, field: Mapping[str, Any]) -> str:
     if field.get("format") == "uri" and not WEB_URL.match(text.strip()):
         raise Rejected("Enter a valid URL.")
     return text.strip()
+
+
+def is_datetime(field: Mapping[str, Any]) -> bool:
+    """A date-time field: `format: date-time`, or an `anyOf` of its spellings (as InvenTree renders them)."""
+    branches = [field, *field.get("anyOf", []), *field.get("oneOf", [])]
+    return any(isinstance(branch, Mapping) and branch.get("format") == "date-time" for branch in branches)
 
 
 def _integer(value: Any, *, relation: bool = False) -> int:
@@ -252,12 +281,18 @@ def form_value(value: Any) -> Any:
     return value if isinstance(value, str) else str(value)
 
 
-def validator(schema: Mapping[str, Any], document: Mapping[str, Any], *, write: bool = False) -> OAS30Validator:
-    """An OpenAPI 3.0 schema validator whose `#/components/...` references resolve into `document`."""
+def validator(
+    schema: Mapping[str, Any], document: Mapping[str, Any], *, write: bool = False, formats: bool = False
+) -> OAS30Validator:
+    """An OpenAPI 3.0 schema validator whose `#/components/...` references resolve into `document`.
+
+    `formats` also checks `format` (date-time, uuid, ...), as Schemathesis does for answers.
+    """
     cls = OAS30WriteValidator if write else OAS30Validator
     # The components travel inside the root schema, so `#/components/...` resolves where it is written.
     root = {**schema, "components": document.get("components", {})}
-    return cls(root, registry=_registry(document))
+    checker = oas30_format_checker if formats else None
+    return cls(root, registry=_registry(document), format_checker=checker)
 
 
 def _registry(document: Mapping[str, Any]) -> Registry:

@@ -24,7 +24,7 @@ from spec import operations
 KNOWN_VALUES: dict[str, tuple[int | str, ...]] = {
     "machine-types": ("label-printer",),
     "machine-setting-keys": ("LOCATION",),
-    "config-types": ("M", "D"),  # machine and driver settings; the path parameter is a bare string
+    "config-types": ("M", "D"),  # machine and driver settings (`^M|D$` also matches "MX", "XD")
     "flags": ("EXPERIMENTAL", "NEXT_GEN"),
     "status-models": ("StockStatus", "BuildStatus", "LabelPrinterStatus"),
     "models": ("part", "stockitem", "stocklocation", "projectcode", "machineconfig"),

@@ -297,7 +297,8 @@ def _no_www_authenticate(exchange: Exchange) -> None:
 
 def _field_errors_not_drf(exchange: Exchange) -> None:
     if exchange.status == 400:
-        exchange.content = json.dumps({"error": "invalid", "fields": exchange.answer()}).encode()
+        # A status code as a number is no DRF body (a field's errors are a list, an object or one message).
+        exchange.content = json.dumps({"status": 400, "fields": exchange.answer()}).encode()
 
 
 def _date_not_iso(value: Any) -> Any:
@@ -556,5 +557,45 @@ FAULTS: tuple[Fault, ...] = (
         ("units_list", "units_create"),
         frozenset({"unsupported_method"}),
         _wrap(method="PUT", path=r"/api/units/", before=_ignore_method_put),
+    ),
+)
+
+
+def _everyone_is_admin(exchange: Exchange) -> None:
+    """Any authenticated caller acts as the admin: the view's permission check is gone."""
+    if "authorization" in exchange.headers:
+        exchange.headers["authorization"] = ADMIN_BASIC
+
+
+# Faults only a run with a second, ordinary user can see (--second-username reader): the mock's reader
+# is not staff, so each needs the permission check of a view taken away.
+AUTHORIZATION_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "staff-check-missing",
+        "any authenticated user may create project codes, not only staff",
+        ("project_code_create",),
+        frozenset({"staff_only_operation_refused"}),
+        _wrap(method="POST", path=r"/api/project-code/", before=_everyone_is_admin),
+    ),
+    Fault(
+        "staff-check-missing-on-delete",
+        "any authenticated user may delete custom units",
+        ("units_create", "units_destroy"),
+        frozenset({"staff_only_operation_refused"}),
+        _wrap(method="DELETE", path=UNIT, before=_everyone_is_admin),
+    ),
+    Fault(
+        "notifications-of-others-listed",
+        "the notification list shows every user the admin's notifications",
+        ("notifications_list",),
+        frozenset({"other_users_notifications_hidden"}),
+        _wrap(method="GET", path=r"/api/notifications/", before=_everyone_is_admin),
+    ),
+    Fault(
+        "notification-of-another-readable",
+        "any user may read any notification by its id",
+        ("notifications_list",),
+        frozenset({"other_users_notifications_hidden"}),
+        _wrap(method="GET", path=r"/api/notifications/\d+/", before=_everyone_is_admin),
     ),
 )

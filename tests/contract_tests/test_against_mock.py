@@ -229,3 +229,39 @@ def test_parallel_workers_test_every_operation_and_conform(mock_app: Any) -> Non
     assert report.exit_code == 0, render(report)
     assert all(operation.requests for operation in report.operations.values())
     assert len(report.operations) == 6 and sent
+
+
+def _command_run(mock_app: Any, seed: int) -> list[tuple[str, str, str, bytes]]:
+    """Every units request a run of the command (its own process, its own hash seed) sends to a reset mock."""
+    seen: list[tuple[str, str, str, bytes]] = []
+
+    async def record(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/units/"):
+            body, more = b"", True
+            while more:
+                message = await receive()
+                body, more = body + message.get("body", b""), message.get("more_body", False)
+            content_type = dict(scope["headers"]).get(b"content-type", b"")
+            if b"boundary=" in content_type:
+                body = body.replace(content_type.split(b"boundary=")[1], b"BOUNDARY")
+            seen.append((scope["method"], scope["path"], scope["query_string"].decode(), body))
+
+            async def replay() -> Any:
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            receive = replay
+        await mock_app(scope, receive, send)
+
+    with serving(record) as url:
+        reset(url)
+        command = [sys.executable, "-m", "contract_tests", "--base-url", url, "--username", "admin"]
+        command += ["--password", "inventree", "--tag", "units", "--max-examples", "5", "--seed", str(seed)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-3000:]
+    return seen
+
+
+@pytest.mark.slow
+def test_the_same_seed_sends_the_same_requests_from_separate_processes(mock_app: Any) -> None:
+    """What a run sends depends on the seed and the server's answers alone, not on the process."""
+    assert sorted(_command_run(mock_app, 3)) == sorted(_command_run(mock_app, 3))

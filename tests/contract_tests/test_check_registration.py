@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +34,15 @@ def test_every_check_is_registered_by(entry: str) -> None:
         [sys.executable, "-c", PROGRAM.format(entry=entry)], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.split() == [], f"checks {entry} leaves out: {done.stdout.strip()}"
+
+
+def test_one_registry_names_every_check_module() -> None:
+    """Every module of contract_tests.checks that defines a check is in the one list the package imports."""
+    import contract_tests.checks as package
+
+    with_checks = {
+        f"contract_tests.checks.{path.stem}"
+        for path in Path(package.__file__).parent.glob("*.py")
+        if "\n@schemathesis.check\n" in path.read_text(encoding="utf-8")
+    }
+    assert with_checks == {module.__name__ for module in package.CHECK_MODULES}

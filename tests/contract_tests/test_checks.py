@@ -290,3 +290,43 @@ def test_an_object_is_the_one_its_path_names(operation: str, path: dict[str, Any
         passes(checks.object_matches_its_path, context(), response, request)
     else:
         fails(checks.object_matches_its_path, context(), response, request, match="Documented: the object whose")
+
+
+# documented_path_routed
+
+CATCH_ALL = {"detail": "API endpoint not found", "url": "http://testserver/api/contenttype/part/"}
+MACHINE = "0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01"
+
+
+@pytest.mark.parametrize(
+    ("operation", "path", "body", "good"),
+    [
+        # API 303 moved it to /api/contenttype/model/{model}/: the old route is the catch-all
+        ("contenttype_retrieve_2", {"model": "part"}, CATCH_ALL, False),
+        ("web_ui_preference_retrieve", None, CATCH_ALL, False),
+        ("units_retrieve", {"id": 2147483647}, CATCH_ALL, False),
+        ("units_retrieve", {"id": 2147483647}, {"detail": "Not found."}, True),
+        # no Django converter matches these, so no route is the right answer
+        ("units_retrieve", {"id": -1}, CATCH_ALL, True),
+        ("contenttype_retrieve_2", {"model": "a%2Fb"}, CATCH_ALL, True),
+        ("contenttype_retrieve_2", {"model": "a%0Ab"}, CATCH_ALL, True),
+        ("machine_retrieve", {"id": "0B6C3A52-8F1E-4D6A-9C2B-5E7F1A3D9C01"}, CATCH_ALL, True),
+        ("machine_retrieve", {"id": "0b6c3a52-8f1e-4d6a-9c2b-5e7f1a3d9c01"}, CATCH_ALL, False),
+        # the settings route is re_path `(?P<config_type>M|D)/(?P<key>\w+)/`, published as `^M|D$`, `^\w+$`
+        ("machine_settings_retrieve", {"id": MACHINE, "config_type": "M", "key": "LOCATION"}, CATCH_ALL, False),
+        ("machine_settings_retrieve", {"id": MACHINE, "config_type": "MX", "key": "LOCATION"}, CATCH_ALL, True),
+        ("machine_settings_retrieve", {"id": MACHINE, "config_type": "M", "key": "%C2%84"}, CATCH_ALL, True),
+        # webhooks are routed by <slug:endpoint>
+        ("webhook_create", {"endpoint": "hook-1"}, CATCH_ALL, False),
+        ("webhook_create", {"endpoint": "%C3%BEz"}, CATCH_ALL, True),
+    ],
+)
+def test_the_catch_all_404_is_never_an_object_not_found(
+    operation: str, path: dict[str, Any] | None, body: Any, good: bool
+) -> None:
+    request = case(operation, path_parameters=path)
+    response = answer(request, 404, body)
+    if good:
+        passes(checks.documented_path_routed, context(), response, request)
+    else:
+        fails(checks.documented_path_routed, context(), response, request, match="no route for it")
