@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from pathlib import Path
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
@@ -34,7 +33,7 @@ from connexion.resolver import Resolver
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server.pipeline.context import AppState, Call
-from mock_server.pipeline.errors import APIError, PageNotFound
+from mock_server.pipeline.errors import APIError
 from mock_server.pipeline.gates import AuthenticationMiddleware, ContentNegotiationMiddleware, PermissionMiddleware
 from mock_server.pipeline.rendering import render_json
 from mock_server.pipeline.routing import ContractRouter
@@ -42,8 +41,6 @@ from mock_server.pipeline.validation import RequestBodyMiddleware
 from mock_server.resources.handlers import Registry
 
 logger = logging.getLogger("mock_server")
-# InvenTree's templates/404.html as a fresh server renders it, for a path no URL pattern matches.
-PAGE_NOT_FOUND = (Path(__file__).resolve().parents[1] / "resources" / "page_not_found.html").read_bytes()
 # Connexion warns once per operation that offers JSON, form and multipart bodies whenever a body
 # schema is asked for; the mock's serializers handle all three, so the warning says nothing.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
@@ -90,10 +87,6 @@ class OperationApp:
 async def render_api_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """An error of the mock's own, already in InvenTree's shape."""
     assert isinstance(exc, APIError)
-    if isinstance(exc, PageNotFound):
-        return ConnexionResponse(
-            status_code=404, mimetype="text/html", content_type="text/html; charset=utf-8", body=PAGE_NOT_FOUND
-        )
     return _response(request, exc)
 
 

@@ -88,15 +88,6 @@ class EndpointNotFound(APIError):
         super().__init__({"detail": "API endpoint not found", "url": url}, {"Allow": ", ".join(CATCH_ALL_METHODS)})
 
 
-class PageNotFound(APIError):
-    """Django's own 404 page, for a path that matches no URL pattern at all, not even the catch-all."""
-
-    status_code = 404
-
-    def __init__(self) -> None:
-        super().__init__("Page Not Found")
-
-
 class MethodNotAllowed(DetailError):
     status_code = 405
 
