@@ -28,6 +28,7 @@ from tests.plugins.live_server import ADMIN_TOKEN
 
 DRIVERS = ("network-label-printer", "usb-label-printer")
 NAMED = frozenset({"machine_create", "machine_update", "machine_partial_update"})
+SETTING_WRITES = frozenset({"machine_settings_update", "machine_settings_partial_update"})
 
 
 def _readable(text: str) -> str:
@@ -65,6 +66,12 @@ def _machine_schema(app: ASGIApp) -> Any:
         """Machines InvenTree accepts and loads; any other case is left as generated."""
         operation_id = case.operation.definition.raw.get("operationId")
         positive = case.meta is not None and case.meta.generation.mode.is_positive
+        if positive and operation_id in SETTING_WRITES and isinstance(case.body, dict):
+            value = case.body.get("value")
+            if isinstance(value, str) and not _readable(value) and value.strip():
+                # InvenTree refuses a text value that holds HTML tags (400), as every text it cleans.
+                case.body = {**case.body, "value": "value"}
+            return st.just(case)
         if not positive or operation_id not in NAMED or not isinstance(case.body, dict):
             return st.just(case)
         body = dict(case.body)
@@ -101,7 +108,7 @@ def test_stateful_machine_sequences(mock_app: ASGIApp) -> None:
 
     MachineSequences.run(
         settings=settings(
-            max_examples=40,
+            max_examples=80,
             stateful_step_count=10,
             derandomize=True,
             database=None,
