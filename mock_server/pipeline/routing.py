@@ -18,6 +18,7 @@ Paths are tried in the prepared contract's order (pipeline/preparation.py: liter
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -63,6 +64,18 @@ register_url_convertor("django_uuid", DjangoUUIDConvertor())
 register_url_convertor("django_slug", DjangoSlugConvertor())
 
 
+def pattern_convertor(pattern: str) -> str:
+    """The name of a convertor for a path parameter the contract gives a `pattern`, registered once.
+
+    InvenTree's `re_path` routes (a machine setting's config type `M|D` and its key, word characters) are
+    published as these patterns; a value outside one matches no route, so the catch-all answers.
+    """
+    name = "pattern_" + hashlib.sha256(pattern.encode()).hexdigest()[:12]
+    regex = "(?:" + pattern.removeprefix("^").removesuffix("$") + ")"
+    register_url_convertor(name, type(name, (StringConvertor,), {"regex": regex})())
+    return name
+
+
 def starlette_path(path: str, parameters: Mapping[str, Mapping[str, Any]]) -> str:
     """The Starlette template of a contract path: integer ids match digits, UUIDs Django's form."""
 
@@ -72,6 +85,8 @@ def starlette_path(path: str, parameters: Mapping[str, Mapping[str, Any]]) -> st
             converter = "django_uuid"
         elif schema.get("format") == "slug":
             converter = "django_slug"
+        elif isinstance(schema.get("pattern"), str):
+            converter = pattern_convertor(schema["pattern"])
         else:
             converter = {"integer": "django_int", "number": "float"}.get(str(schema.get("type")), "")
         return "{" + match[1] + (":" + converter if converter else "") + "}"

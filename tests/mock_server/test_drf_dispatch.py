@@ -76,6 +76,9 @@ def test_the_catch_all_writes_the_url_percent_encoded(admin: httpx.Client) -> No
         "/api/project-code/" + "1" * 4301 + "/",  # int() refuses it: Django's converter does not match
         "/api/webhook/%C3%A4/",  # <slug:endpoint> takes ASCII letters, digits, - and _ only
         "/api/webhook/a.b/",
+        # re_path(r'^(?P<config_type>M|D)/(?P<key>\w+)/'): published as patterns on the parameters
+        "/api/machine/e3e70682-c209-1cac-a29f-6fbed82c07cd/settings/X/KEY/",
+        "/api/machine/e3e70682-c209-1cac-a29f-6fbed82c07cd/settings/M/%C2%84/",
     ],
 )
 def test_what_a_converter_refuses_is_the_catch_all(admin: httpx.Client, path: str) -> None:
