@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import schemathesis
 from schemathesis.core.transport import Response
 
-from contract_tests.checks.exchange import detail_path, follow_up, json_body, operation_at, short
+from contract_tests.checks.exchange import delete_created, follow_up, json_body, operation_at, short
 from contract_tests.checks.permissions import Identity, requirement
 from contract_tests.staging.guard import missing_id
 
@@ -121,7 +121,7 @@ class staff_only_operation_refused:
         )
         body = json_body(answer)
         if method == "POST" and 200 <= answer.status_code < 300:
-            _delete_created(ctx, case, body)
+            delete_created(ctx, case, body)
         request = f"{method} {answer.request.url} as {user.name} (not {needed[0]})"
         assert answer.status_code == 403, (
             f"Received: {answer.status_code} {short(body)} for {request}\n"
@@ -131,17 +131,6 @@ class staff_only_operation_refused:
             f"Received: 403 {short(body)} for {request}\nDocumented: {REFUSED} (a DRF detail)"
         )
         return None
-
-
-def _delete_created(ctx: CheckContext, case: Case[Any], created: Any) -> None:
-    """Delete, as the run's user, what a faulty server created for the second user."""
-    detail = detail_path(case.operation)
-    if detail is None or not isinstance(created, Mapping) or "pk" not in created:
-        return
-    path, parameter = detail
-    destroy = operation_at(case.operation, path, "DELETE")
-    if destroy is not None:
-        follow_up(ctx, case, destroy, path_parameters={parameter: created["pk"]})
 
 
 @schemathesis.check

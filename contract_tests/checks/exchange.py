@@ -188,3 +188,14 @@ def compare_objects(expected: Any, actual: Any) -> list[str]:
         elif actual[key] != value:
             found.append(f"{key}: {short(value)} vs {short(actual[key])}")
     return found
+
+
+def delete_created(ctx: CheckContext, case: Case[Any], created: Any) -> None:
+    """Delete, as the run's user, an object a check's own request created (its answer is `created`)."""
+    detail = detail_path(case.operation)
+    if detail is None or not isinstance(created, Mapping) or "pk" not in created:
+        return
+    path, parameter = detail
+    destroy = operation_at(case.operation, path, "DELETE")
+    if destroy is not None:
+        follow_up(ctx, case, destroy, path_parameters={parameter: created["pk"]})

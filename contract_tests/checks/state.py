@@ -15,6 +15,7 @@ from schemathesis.core.transport import Response
 from contract_tests.checks import serializer
 from contract_tests.checks.exchange import (
     compare_objects,
+    delete_created,
     detail_path,
     follow_up,
     json_body,
@@ -247,20 +248,10 @@ class duplicate_create_refused:
         again = follow_up(ctx, case, operation, repeat=case)
         errors = json_body(again)
         if 200 <= again.status_code < 300:
-            self._delete(ctx, case, errors)
+            delete_created(ctx, case, errors)
         assert again.status_code == 400 and isinstance(errors, Mapping) and field in errors, (
             f"Received: {again.status_code} {short(errors)} for the same {operation.method.upper()} "
             f"{request_url(again)} sent twice ({field}={short(body[field])})\n"
             f'Documented: 400 {{"{field}": ["... with this {field} already exists."]}}, the {field} is unique'
         )
         return None
-
-    @staticmethod
-    def _delete(ctx: CheckContext, case: Case[Any], created: Any) -> None:
-        detail = detail_path(case.operation)
-        if detail is None or not isinstance(created, Mapping) or "pk" not in created:
-            return
-        path, parameter = detail
-        destroy = operation_at(case.operation, path, "DELETE")
-        if destroy is not None:
-            follow_up(ctx, case, destroy, path_parameters={parameter: created["pk"]})
