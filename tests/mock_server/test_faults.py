@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from mock_server import Settings, create_app
-from mock_server.control import injection
 from mock_server.control.fault_rules import Delay, parse_fault_option
 from tests.plugins.live_server import ADMIN, LiveServer, serve, serving
 
@@ -45,18 +44,6 @@ def add_fault(server: LiveServer, **rule: Any) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
-
-
-@pytest.fixture
-def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Each delay's pause (seconds), recorded instead of waited: the mock runs in this process."""
-    taken: list[float] = []
-
-    async def record(seconds: float) -> None:
-        taken.append(seconds)
-
-    monkeypatch.setattr(injection, "pause", record)
-    return taken
 
 
 def wait_for(condition: Callable[[], Any]) -> Any:

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from mock_server.cli import _parser
-from mock_server.control import injection
 from mock_server.control.options import control_settings
 from mock_server.settings import Settings
 from tests.plugins.live_server import serve
@@ -73,17 +72,6 @@ def run_block(heading: str) -> list[tuple[str, int, str]]:
                 output, _, status = done.stdout.rpartition("\n")
                 results.append((line, int(status), output))
     return results
-
-
-@pytest.fixture
-def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    taken: list[float] = []
-
-    async def record(seconds: float) -> None:
-        taken.append(seconds)
-
-    monkeypatch.setattr(injection, "pause", record)
-    return taken
 
 
 def test_the_latency_faults_and_journal_lines(pauses: list[float]) -> None:
