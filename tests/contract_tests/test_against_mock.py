@@ -185,30 +185,37 @@ def _units_pk_as_text(exchange: Any) -> None:
         exchange.content = json.dumps(answer).encode()
 
 
-def _recorded_run(mock_app: Any, **options: Any) -> tuple[Any, list[tuple[str, str, str, bytes]]]:
-    """A run of the suite on the units operations, and every request the mock saw."""
-    seen: list[tuple[str, str, str, bytes]] = []
+Sent = list[tuple[str, str, str, bytes]]
+
+
+def _units_recorder(mock_app: Any, seen: Sent) -> Any:
+    """The mock, noting every units request it is sent (method, path, query, body) in `seen`."""
 
     async def record(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/units/"):
-            await mock_app(scope, receive, send)
-            return
-        body, more = b"", True
-        while more:
-            message = await receive()
-            body, more = body + message.get("body", b""), message.get("more_body", False)
-        # A multipart boundary is random by design; what it separates is what the seed decides.
-        content_type = dict(scope["headers"]).get(b"content-type", b"")
-        if b"boundary=" in content_type:
-            body = body.replace(content_type.split(b"boundary=")[1], b"BOUNDARY")
-        seen.append((scope["method"], scope["path"], scope["query_string"].decode(), body))
+        if scope["type"] == "http" and scope["path"].startswith("/api/units/"):
+            body, more = b"", True
+            while more:
+                message = await receive()
+                body, more = body + message.get("body", b""), message.get("more_body", False)
+            # A multipart boundary is random by design; what it separates is what the seed decides.
+            content_type = dict(scope["headers"]).get(b"content-type", b"")
+            if b"boundary=" in content_type:
+                body = body.replace(content_type.split(b"boundary=")[1], b"BOUNDARY")
+            seen.append((scope["method"], scope["path"], scope["query_string"].decode(), body))
 
-        async def replay() -> Any:
-            return {"type": "http.request", "body": body, "more_body": False}
+            async def replay() -> Any:
+                return {"type": "http.request", "body": body, "more_body": False}
 
-        await mock_app(scope, replay, send)
+            receive = replay
+        await mock_app(scope, receive, send)
 
-    with serving(record) as url:
+    return record
+
+
+def _recorded_run(mock_app: Any, **options: Any) -> tuple[Any, Sent]:
+    """A run of the suite on the units operations, and every request the mock saw."""
+    seen: Sent = []
+    with serving(_units_recorder(mock_app, seen)) as url:
         reset(url)
         report = suite(url, tags=("units",), **options)
     return report, seen
@@ -231,28 +238,10 @@ def test_parallel_workers_test_every_operation_and_conform(mock_app: Any) -> Non
     assert len(report.operations) == 6 and sent
 
 
-def _command_run(mock_app: Any, seed: int) -> list[tuple[str, str, str, bytes]]:
+def _command_run(mock_app: Any, seed: int) -> Sent:
     """Every units request a run of the command (its own process, its own hash seed) sends to a reset mock."""
-    seen: list[tuple[str, str, str, bytes]] = []
-
-    async def record(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/units/"):
-            body, more = b"", True
-            while more:
-                message = await receive()
-                body, more = body + message.get("body", b""), message.get("more_body", False)
-            content_type = dict(scope["headers"]).get(b"content-type", b"")
-            if b"boundary=" in content_type:
-                body = body.replace(content_type.split(b"boundary=")[1], b"BOUNDARY")
-            seen.append((scope["method"], scope["path"], scope["query_string"].decode(), body))
-
-            async def replay() -> Any:
-                return {"type": "http.request", "body": body, "more_body": False}
-
-            receive = replay
-        await mock_app(scope, receive, send)
-
-    with serving(record) as url:
+    seen: Sent = []
+    with serving(_units_recorder(mock_app, seen)) as url:
         reset(url)
         command = [sys.executable, "-m", "contract_tests", "--base-url", url, "--username", "admin"]
         command += ["--password", "inventree", "--tag", "units", "--max-examples", "5", "--seed", str(seed)]
