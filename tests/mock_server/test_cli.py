@@ -11,14 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.plugins.live_server import free_port
+
 STARTUP_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
