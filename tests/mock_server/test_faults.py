@@ -65,6 +65,16 @@ def test_a_prefer_delay_holds_the_answer_that_long(runtime: LiveServer, pauses: 
     assert entry["fault"] == "delay=30; rules=prefer" and entry["status"] == 200
 
 
+def test_a_prefer_delay_really_waits_at_least_that_long(runtime: LiveServer) -> None:
+    # The real pause, over HTTP: only a lower bound is asserted (a busy machine may add any amount).
+    with runtime.client(ADMIN) as admin:
+        started = time.monotonic()
+        response = admin.get("/api/units/", headers={"Prefer": "delay=150"})
+        waited = time.monotonic() - started
+    assert response.status_code == 200
+    assert waited >= 0.15
+
+
 def test_without_a_fault_nothing_pauses_or_is_labelled(runtime: LiveServer, pauses: list[float]) -> None:
     with runtime.client(ADMIN) as admin:
         response = admin.get("/api/units/")
