@@ -145,16 +145,22 @@ class Settings:
         """Whether the run has a second, ordinary user for the authorization checks."""
         return self.second_token is not None or self.second_username is not None
 
+    def scope(self) -> tuple[str, str, list[str]]:
+        """What a run tests, in words: the contract, whether it writes, and the operations selected."""
+        contract = "published contract" if self.published else "contract with overlays"
+        mode = "read-only" if self.read_only else ("writes, cleaned up" if self.cleanup else "writes, kept")
+        selected = []
+        if self.operations or self.tags:
+            selected.append(f"operations {','.join(self.operations) or '*'} tags {','.join(self.tags) or '*'}")
+        if self.exclude:
+            selected.append(f"excluding {','.join(self.exclude)}")
+        return contract, mode, selected
+
     def describe(self) -> str:
         """One line for the report header; secrets never appear in it."""
         who = f"user {self.username}" if self.token is None else "a token"
-        contract = "published contract" if self.published else "contract with overlays"
-        mode = "read-only" if self.read_only else ("writes, cleaned up" if self.cleanup else "writes, kept")
-        subset = ""
-        if self.operations or self.tags:
-            subset = f", operations {','.join(self.operations) or '*'} tags {','.join(self.tags) or '*'}"
-        if self.exclude:
-            subset += f", excluding {','.join(self.exclude)}"
+        contract, mode, selected = self.scope()
+        subset = "".join(f", {part}" for part in selected)
         if self.max_duration is not None:
             subset += f", max-duration {self.max_duration:g}s"
         if self.baseline is not None:

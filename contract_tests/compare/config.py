@@ -109,13 +109,8 @@ class CompareSettings:
     def describe(self) -> str:
         """One line for the report header; secrets never appear in it."""
         settings = self.reference
-        contract = "published contract" if settings.published else "contract with overlays"
-        mode = "read-only" if settings.read_only else ("writes, cleaned up" if settings.cleanup else "writes, kept")
-        subset = ""
-        if settings.operations or settings.tags:
-            subset = f"; operations {','.join(settings.operations) or '*'} tags {','.join(settings.tags) or '*'}"
-        if settings.exclude:
-            subset += f"; excluding {','.join(settings.exclude)}"
+        contract, mode, selected = settings.scope()
+        subset = "".join(f"; {part}" for part in selected)
         return (
             f"{contract}; {mode}; phases {','.join(self.phases)}; max-examples {settings.max_examples}, "
             f"max-steps {settings.max_steps}, seed {settings.seed}{subset}"
