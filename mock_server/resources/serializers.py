@@ -156,7 +156,9 @@ def _coerce(
     nullable = _nullable(prop)
     if prop.get("x-mock-file"):
         return _file(value)
-    if value is None or (is_form and value == "" and nullable and kind != "string"):
+    # DRF's RelatedField.run_validation turns "" into None, in JSON bodies as in forms.
+    blank_relation = value == "" and bool(prop.get("x-mock-relation"))
+    if value is None or blank_relation or (is_form and value == "" and nullable and kind != "string"):
         if nullable:
             return None
         raise FieldError("This field may not be null.")
@@ -286,12 +288,19 @@ def _choice(value: Any, choices: list[Any], *, allow_blank: bool) -> Any:
 
 
 def _relation(value: Any, table: str, relations: RelationCheck | None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+    """DRF's PrimaryKeyRelatedField: the value is looked up as Django's IntegerField prepares it.
+
+    That is `int(value)`: a float is truncated (1.5 finds pk 1), a text must be an integer's digits
+    (" 1 " finds pk 1, "1.0" is the wrong type); a pk that finds nothing names the value as sent.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise FieldError(f"Incorrect type. Expected pk value, received {type(value).__name__}.")
     try:
         pk = int(value)
     except ValueError:
         raise FieldError(f"Incorrect type. Expected pk value, received {type(value).__name__}.") from None
+    except OverflowError:  # an infinite float (form data "inf"): no object has that pk
+        raise FieldError(f'Invalid pk "{value}" - object does not exist.') from None
     if relations is not None and not relations(table, pk):
         raise FieldError(f'Invalid pk "{value}" - object does not exist.')
     return pk

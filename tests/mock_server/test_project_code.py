@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 
 def test_create_is_visible_to_the_next_request(admin: httpx.Client) -> None:
@@ -58,9 +59,30 @@ def test_form_and_multipart_bodies_are_accepted(admin: httpx.Client) -> None:
     assert multipart.json()["code"] == "MULTI-1"
 
 
-def test_relation_of_the_wrong_type(admin: httpx.Client) -> None:
-    response = admin.post("/api/project-code/", json={"code": "R-1", "responsible": "abc"})
-    assert response.json() == {"responsible": ["Incorrect type. Expected pk value, received str."]}
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        ("abc", "Incorrect type. Expected pk value, received str."),
+        ("1.0", "Incorrect type. Expected pk value, received str."),
+        (True, "Incorrect type. Expected pk value, received bool."),
+        ([1], "Incorrect type. Expected pk value, received list."),
+        (0.5, 'Invalid pk "0.5" - object does not exist.'),
+        (1e3, 'Invalid pk "1000.0" - object does not exist.'),
+        (-1, 'Invalid pk "-1" - object does not exist.'),
+    ],
+)
+def test_a_relation_that_finds_no_object(admin: httpx.Client, sent: object, message: str) -> None:
+    response = admin.post("/api/project-code/", json={"code": "R-1", "responsible": sent})
+    assert (response.status_code, response.json()) == (400, {"responsible": [message]})
+
+
+@pytest.mark.parametrize(("sent", "found"), [(2.9, 2), (" 1 ", 1), ("2", 2), ("", None)])
+def test_a_relation_is_looked_up_as_django_prepares_an_integer(
+    admin: httpx.Client, sent: object, found: int | None
+) -> None:
+    """int(value): a float is truncated, digits are read with their spaces, and "" is no object (DRF)."""
+    response = admin.post("/api/project-code/", json={"code": "R-2", "responsible": sent})
+    assert (response.status_code, response.json()["responsible"]) == (201, found)
 
 
 def test_update_and_partial_update(admin: httpx.Client) -> None:

@@ -33,7 +33,8 @@ async def settings_list(call: Call) -> Response:
         rows = {row["key"]: row for row in registry.setting_rows(call.store, config["pk"], config_type)}
         saved = sorted(key for key, row in rows.items() if is_saved(call.store, row["pk"]))
         unsaved = [key for key in defined if key in rows and key not in saved]
-        shown.extend(show_setting(rows[key], defined[key]) for key in [*saved, *unsaved] if key in defined)
+        shown.extend(show_setting(rows[key], defined[key]) for key in saved if key in defined)
+        shown.extend(show_setting(rows[key], defined[key], saved=False) for key in unsaved)
     return json_response(shown)
 
 

@@ -31,15 +31,16 @@ def setting_type(definition: dict[str, Any]) -> str:
     return "string"
 
 
-def show_setting(row: Record, definition: dict[str, Any]) -> dict[str, Any]:
+def show_setting(row: Record, definition: dict[str, Any], *, saved: bool = True) -> dict[str, Any]:
     """A setting as `MachineSettingSerializer` renders it.
 
     `model_name` and `api_url` describe the model a related-field setting points at, and are null
-    for every other setting (DRF renders a None attribute as null).
+    for every other setting (DRF renders a None attribute as null). A setting never read or written
+    by key has no database row on a server yet (`all_settings` lists an unsaved default), so no pk.
     """
     model = definition.get("model")
     return {
-        "pk": row["pk"],
+        "pk": row["pk"] if saved else None,
         "key": row["key"],
         "value": row["value"],
         "name": definition.get("name", ""),
