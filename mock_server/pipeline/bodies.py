@@ -7,12 +7,17 @@ error wording; these parsers give the DRF answers instead (400 "JSON parse error
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
+import re
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import compat32
+from email.utils import collapse_rfc2231_value
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import FormData, Headers, UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.datastructures import Headers
 
 from mock_server.pipeline.errors import ParseError, UnsupportedMediaType
 
@@ -20,6 +25,7 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 PARSED_MEDIA_TYPES = (JSON, FORM, MULTIPART)
+DJANGO_BOUNDARY = re.compile(r"[ -~]{0,200}[!-~]")  # MultiPartParser.boundary_re
 
 
 @dataclasses.dataclass
@@ -75,7 +81,7 @@ async def parse_body(raw: bytes, headers: Headers, *, max_depth: int) -> Body:
         text = raw.decode("utf-8", errors="replace")
         return Body(FormFields(parse_qsl(text, keep_blank_values=True)), is_form=True)
     if media_type == MULTIPART:
-        return Body(await _parse_multipart(raw, headers), is_form=True)
+        return Body(_parse_multipart(raw, headers), is_form=True)
     raise UnsupportedMediaType(headers.get("content-type", ""))
 
 
@@ -124,21 +130,77 @@ def _check_depth(text: str, max_depth: int) -> None:
             depth -= 1
 
 
-async def _parse_multipart(raw: bytes, headers: Headers) -> FormFields:
-    async def stream() -> Any:
-        yield raw
-        yield b""
+def _check_multipart_type(content_type: str) -> None:
+    """Refuse a Content-Type as Django's MultiPartParser does, before it reads the body.
 
+    The checks and their wording are django/http/multipartparser.py's (its boundary pattern too).
+    """
     try:
-        form: FormData = await MultiPartParser(headers, stream()).parse()
-    except (MultiPartException, ValueError, KeyError) as exc:
-        raise ParseError(f"Multipart form parse error - {exc}") from None
+        content_type.encode("ascii")
+    except UnicodeEncodeError:
+        raise ParseError(
+            f"Multipart form parse error - Invalid non-ASCII Content-Type in multipart: {content_type}"
+        ) from None
+    header = Message()
+    header["Content-Type"] = content_type
+    found = header.get_param("boundary")  # not get_boundary(): that strips trailing spaces, Django does not
+    boundary = None if found is None else str(collapse_rfc2231_value(found))
+    if not boundary or not DJANGO_BOUNDARY.fullmatch(boundary):
+        raise ParseError(f"Multipart form parse error - Invalid boundary in multipart: {boundary}")
+
+
+def _parse_multipart(raw: bytes, headers: Headers) -> FormFields:
+    """The parts of a multipart body as Django's MultiPartParser reads them.
+
+    Django is lenient where Starlette's parser is strict: text before the first boundary, a part
+    without headers or without a name, a missing closing boundary are skipped or read as far as
+    they go, never an error. The standard library's MIME parser is lenient the same way (it records
+    such defects instead of raising), so it splits the body; Django's rules for each part follow.
+    """
+    content_type = headers.get("content-type", "")
+    _check_multipart_type(content_type)
+    envelope = b"Content-Type: " + content_type.encode("ascii") + b"\r\n\r\n"
+    message = BytesParser(policy=compat32).parsebytes(envelope + raw)
+    parts = message.get_payload() if message.is_multipart() else []
     pairs: list[tuple[str, Any]] = []
-    for name, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            content = await value.read()
-            await value.close()
-            pairs.append((name, UploadedFile(value.filename or "", value.content_type or "", content)))
-        else:
-            pairs.append((name, value))
+    for part in parts:
+        if not isinstance(part, Message):
+            continue
+        name = _disposition_param(part, "name")
+        if name is None:  # Django skips a part it cannot name
+            continue
+        name = name.strip()
+        content = _part_content(part)
+        given = _disposition_param(part, "filename")
+        if not given:  # Django reads a part as a file only when it has a file name
+            pairs.append((name, content.decode("utf-8", errors="replace")))
+            continue
+        filename = _sanitized_file_name(given)
+        if filename is not None:  # a file whose name sanitizes away is skipped
+            media = (part.get("content-type") or "").split(";")[0].strip()
+            pairs.append((name, UploadedFile(filename, media, content)))
     return FormFields(pairs)
+
+
+def _sanitized_file_name(given: str) -> str | None:
+    """MultiPartParser.sanitize_file_name: the last path segment, printable characters only."""
+    name = html.unescape(given).rsplit("/")[-1].rsplit("\\")[-1]
+    name = "".join(char for char in name if char.isprintable())
+    return None if name in {"", ".", ".."} else name
+
+
+def _disposition_param(part: Message, param: str) -> str | None:
+    value = part.get_param(param, header="content-disposition")
+    if value is None:
+        return None
+    return str(collapse_rfc2231_value(value, errors="replace"))
+
+
+def _part_content(part: Message) -> bytes:
+    """The part's bytes, base64 decoded as Django decodes it.
+
+    (The MIME parser also decodes quoted-printable and uuencode, which Django leaves as sent: no
+    browser or HTTP client encodes a form part that way.)
+    """
+    content = part.get_payload(decode=True)
+    return content if isinstance(content, bytes) else b""

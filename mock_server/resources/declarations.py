@@ -15,6 +15,9 @@ from mock_server.resources.cleaning import CLEANED
 
 # Marks a property whose DRF field does not allow blank text even where no value is required.
 NOT_BLANK = "x-mock-not-blank"
+# The model field's default, which InvenTree's serializers give their fields (InvenTreeModelSerializer):
+# DRF then reads a form that leaves the field out (an unticked checkbox) as that default.
+MODEL_DEFAULT = "x-mock-model-default"
 
 _PROJECT_CODE = ("pk", "code", "description", "responsible", "responsible_detail")
 _CUSTOM_UNIT = ("pk", "name", "symbol", "definition")
@@ -204,6 +207,11 @@ def declare(schemas: dict[str, Any]) -> None:
     for component in CLEANED_COMPONENTS:
         if component in schemas:
             schemas[component][CLEANED] = True
+    for component, facts in FIELD_FACTS.items():
+        properties = schemas.get(component, {}).get("properties", {})
+        for name, fact in facts.items():
+            if name in properties and "default" in fact:
+                properties[name][MODEL_DEFAULT] = fact["default"]
     # A PATCH requires nothing, yet DRF's `allow_blank` is the field's own: a field the full
     # serializer requires may not be blank in a partial update either.
     for component, schema in schemas.items():

@@ -22,7 +22,7 @@ from drf.values import FALSE_VALUES, INTEGER_SUFFIX, NULL_VALUES, TRUE_VALUES, W
 from mock_server.pipeline.bodies import FormFields, UploadedFile
 from mock_server.pipeline.errors import ValidationError
 from mock_server.resources.cleaning import CLEANED, NOTES, clean_mixin
-from mock_server.resources.declarations import NOT_BLANK
+from mock_server.resources.declarations import MODEL_DEFAULT, NOT_BLANK
 
 RelationCheck = Callable[[str, int], bool]
 MISSING = object()
@@ -74,7 +74,8 @@ class Serializer:
             raw = _raw_value(data, name, prop, is_form)
             if raw is MISSING:
                 if is_form and _type(prop) == "boolean" and not partial:
-                    cleaned[name] = False  # an unticked HTML checkbox is not sent: DRF reads it as False
+                    # An unticked HTML checkbox is not sent: DRF reads it as the field's default, else False.
+                    cleaned[name] = prop.get(MODEL_DEFAULT, False)
                 elif partial:
                     continue
                 elif name in required:

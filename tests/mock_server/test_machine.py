@@ -178,9 +178,12 @@ def test_activation_initialises_and_deactivation_stops(api: TestClient, make_mac
     url = f"/api/machine/{created['pk']}/"
     assert api.patch(url, json={"active": True}).json()["initialized"] is True
     assert api.patch(url, json={"active": False}).json()["initialized"] is False
-    # A form PUT without the checkbox is a False, as DRF reads HTML forms.
-    assert api.put(url, data={"name": "Test printer", "active": "true"}).json()["initialized"] is True
-    assert api.put(url, data={"name": "Test printer"}).json()["active"] is False
+    assert api.put(url, data={"name": "Test printer", "active": "false"}).json()["active"] is False
+    # A form without the checkbox is the field's default: DRF reads a missing HTML field as the
+    # serializer field's default, which InvenTree's serializers take from the model (active: True).
+    assert api.put(url, data={"name": "Test printer"}).json()["initialized"] is True
+    created = api.post("/api/machine/", data={"name": "Form printer", "machine_type": "label-printer", "driver": "x"})
+    assert (created.status_code, created.json()["active"]) == (201, True)
 
 
 def test_a_machine_started_without_its_settings_keeps_the_error(api: TestClient, make_machine: MakeMachine) -> None:
