@@ -44,6 +44,28 @@ class ValidationError(APIError):
         super().__init__(body)
 
 
+class FieldErrors(ValidationError):
+    """The 400 of a serializer's field validation, with what it needs to add a later field check's errors.
+
+    `valid` holds the cleaned values of the fields that passed and `order` the serializer's field
+    order: a view adds the errors of its unique checks (DRF's UniqueValidator is a field validator,
+    so its error comes with the other fields' errors) and keeps DRF's order.
+    """
+
+    def __init__(self, errors: Mapping[str, Sequence[str]], *, valid: Mapping[str, Any], order: Sequence[str]) -> None:
+        super().__init__(errors)
+        self.errors = {field: list(messages) for field, messages in errors.items()}
+        self.valid = dict(valid)
+        self.order = tuple(order)
+
+    def adding(self, more: Mapping[str, Sequence[str]]) -> FieldErrors:
+        """These errors and `more`, each field in the serializer's order, then the rest."""
+        merged = {**more, **self.errors}
+        rank = {field: index for index, field in enumerate(self.order)}
+        ordered = dict(sorted(merged.items(), key=lambda item: rank.get(item[0], len(rank))))
+        return FieldErrors(ordered, valid=self.valid, order=self.order)
+
+
 class ParseError(DetailError):
     status_code = 400
     default_detail = "Malformed request."

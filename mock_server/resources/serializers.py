@@ -20,7 +20,7 @@ from typing import Any
 
 from drf.values import FALSE_VALUES, INTEGER_SUFFIX, NULL_VALUES, TRUE_VALUES, WEB_URL
 from mock_server.pipeline.bodies import FormFields, UploadedFile
-from mock_server.pipeline.errors import ValidationError
+from mock_server.pipeline.errors import FieldErrors, ValidationError
 from mock_server.resources.cleaning import CLEANED, NOTES, clean_mixin
 from mock_server.resources.declarations import MODEL_DEFAULT, NOT_BLANK
 
@@ -99,9 +99,10 @@ class Serializer:
                 message = check(cleaned[name])
                 if message is not None:
                     errors[name] = [message]
+                    del cleaned[name]
                     break
         if errors:
-            raise ValidationError(errors)
+            raise FieldErrors(errors, valid=cleaned, order=tuple(self.properties))
         return cleaned
 
 

@@ -7,14 +7,21 @@ searched, checked and scoped, and nothing else.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.responses import Response
 
 from mock_server.pipeline.bodies import Body
 from mock_server.pipeline.context import Call, json_response, no_content
-from mock_server.pipeline.errors import APIError, EndpointNotFound, NotFound, PermissionDenied, ValidationError
+from mock_server.pipeline.errors import (
+    APIError,
+    EndpointNotFound,
+    FieldErrors,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from mock_server.resources.listing import ListCache, ListOptions, page_body, paginate, select, selection_key
 from mock_server.resources.lookups import InvalidLookup, field_examples, key_values, matcher
 from mock_server.state.store import Record, Table
@@ -105,7 +112,7 @@ class ModelViews:
 
     async def create(self, call: Call) -> Response:
         with call.store.transaction():
-            data = self._checked(call, call.data, None)
+            data = self._checked(call, None)
             if self.model.scope is not None:
                 data.update(self.model.scope(call))
             record = self.table(call).insert(data)
@@ -120,7 +127,7 @@ class ModelViews:
     def _save(self, call: Call) -> Response:
         with call.store.transaction():
             record = self.get_object(call)
-            changes = self._checked(call, call.data, record)
+            changes = self._checked(call, record)
             record = self.table(call).update(record[self.table(call).key], changes)
         return json_response(self.show(record, call))
 
@@ -158,18 +165,28 @@ class ModelViews:
                 table.delete(record[table.key])
         return no_content()
 
-    def _checked(self, call: Call, data: Mapping[str, Any], instance: Record | None) -> dict[str, Any]:
-        cleaned = dict(data)
-        errors: dict[str, list[str]] = {}
-        for field in self.model.unique:
-            if field in cleaned and self._taken(call, field, cleaned[field], instance):
-                label = self.model.labels.get(field, field.replace("_", " ").capitalize())
-                errors[field] = [f"{self.model.verbose_name} with this {label} already exists."]
+    def _checked(self, call: Call, instance: Record | None) -> dict[str, Any]:
+        """The body as the serializer validates it: each field, its uniqueness, then the model's own checks."""
+        try:
+            cleaned = dict(call.data)
+        except FieldErrors as failed:
+            # DRF's UniqueValidator is one of the field's validators: a taken value is reported with
+            # the other fields' errors (a duplicate name beside a missing machine type).
+            raise failed.adding(self._unique_errors(call, failed.valid, instance)) from None
+        errors = self._unique_errors(call, cleaned, instance)
         if errors:
             raise ValidationError(errors)
         if self.model.validate is not None:
             cleaned = self.model.validate(call, cleaned, instance)
         return cleaned
+
+    def _unique_errors(self, call: Call, data: Mapping[str, Any], instance: Record | None) -> dict[str, Sequence[str]]:
+        errors: dict[str, Sequence[str]] = {}
+        for field in self.model.unique:
+            if field in data and self._taken(call, field, data[field], instance):
+                label = self.model.labels.get(field, field.replace("_", " ").capitalize())
+                errors[field] = [f"{self.model.verbose_name} with this {label} already exists."]
+        return errors
 
     def _taken(self, call: Call, field: str, value: Any, instance: Record | None) -> bool:
         table = self.table(call)

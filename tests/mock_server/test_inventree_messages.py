@@ -25,6 +25,40 @@ def test_a_unit_symbol_must_be_unique_among_custom_units(admin: httpx.Client) ->
     assert response.json() == {"symbol": ["Unit symbol must be unique"]}
 
 
+def test_a_taken_value_is_reported_with_the_other_fields_errors(admin: httpx.Client) -> None:
+    """DRF's UniqueValidator is a field validator: it runs beside the other fields' checks, in field order."""
+    assert admin.post("/api/project-code/", json={"code": "PRJ-001", "responsible": {}}).json() == {
+        "code": ["Project Code with this Project Code already exists."],
+        "responsible": ["Incorrect type. Expected pk value, received dict."],
+    }
+    assert admin.post("/api/units/", json={"name": "hand_span", "symbol": "q", "definition": ""}).json() == {
+        "name": ["Custom Unit with this Name already exists."],
+        "definition": ["This field may not be blank."],
+    }
+    machine = admin.get("/api/machine/").json()[0]["name"]
+    assert admin.post("/api/machine/", json={"driver": "x", "name": machine}).json() == {
+        "name": ["machine config with this Name already exists."],
+        "machine_type": ["This field is required."],
+    }
+    # A field that fails its own checks is not looked up as well.
+    assert admin.post("/api/project-code/", json={"code": "X" * 51, "description": 5}).json() == {
+        "code": ["Ensure this field has no more than 50 characters."]
+    }
+
+
+def test_the_model_checks_report_the_first_clean_error_and_the_unique_symbol(admin: httpx.Client) -> None:
+    """Django's full_clean: clean() stops at its first error, validate_unique adds the symbol's."""
+    symbol = admin.get("/api/units/1/").json()["symbol"]
+    assert admin.post("/api/units/", json={"name": 0, "symbol": symbol, "definition": "nope"}).json() == {
+        "name": ["Unit name must be a valid identifier"],
+        "symbol": ["Unit symbol must be unique"],
+    }
+    assert admin.post("/api/units/", json={"name": "other", "symbol": symbol, "definition": "xx yy"}).json() == {
+        "definition": ["'xx' is not defined in the unit registry"],
+        "symbol": ["Unit symbol must be unique"],
+    }
+
+
 def test_redefining_a_pint_unit_is_accepted_as_pint_only_warns(admin: httpx.Client) -> None:
     assert admin.post("/api/units/", json={"name": "meter", "definition": "2 m"}).status_code == 201
     assert admin.post("/api/units/", json={"name": "newunit", "symbol": "m", "definition": "2 m"}).status_code == 201

@@ -74,18 +74,23 @@ def make_validator(units: UnitRegistry) -> Any:
         name = str(merged.get("name", "")).strip()
         symbol = str(merged.get("symbol", "") or "").strip()
         definition = str(merged.get("definition", "")).strip()
-        if not name.isidentifier():
-            raise ValidationError({"name": ["Unit name must be a valid identifier"]})
         others = _others(call, instance)
-        registry = units.with_units(
-            {r["name"]: _definition_line(r["name"], r.get("symbol", ""), r["definition"]) for r in others}
-        )
-        try:
-            registry.Quantity(definition)
-        except Exception as exc:
-            raise ValidationError({"definition": [str(exc)]}) from None
+        # Django's full_clean collects clean()'s first error, then validate_unique's.
+        errors: dict[str, list[str]] = {}
+        if not name.isidentifier():
+            errors["name"] = ["Unit name must be a valid identifier"]
+        else:
+            registry = units.with_units(
+                {r["name"]: _definition_line(r["name"], r.get("symbol", ""), r["definition"]) for r in others}
+            )
+            try:
+                registry.Quantity(definition)
+            except Exception as exc:
+                errors["definition"] = [str(exc)]
         if symbol and any(r.get("symbol") == symbol for r in others):
-            raise ValidationError({"symbol": ["Unit symbol must be unique"]})
+            errors["symbol"] = ["Unit symbol must be unique"]
+        if errors:
+            raise ValidationError(errors)
         return data
 
     return validate

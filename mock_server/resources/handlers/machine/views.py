@@ -82,7 +82,7 @@ class MachineViews(ModelViews):
 
     async def create(self, call: Call) -> Response:
         with call.store.transaction():
-            data = self._checked(call, call.data, None)
+            data = self._checked(call, None)
             record = self.table(call).insert(data)
             registry.add_machine(call.store, record)
         return json_response(self.show(record, call), status=201)
@@ -91,7 +91,7 @@ class MachineViews(ModelViews):
         with call.store.transaction():
             record = self.get_object(call)
             was_active = bool(record["active"])
-            changes = self._checked(call, call.data, record)
+            changes = self._checked(call, record)
             record = self.table(call).update(record["pk"], changes)
             registry.update_machine(call.store, record, was_active=was_active)
         return json_response(self.show(record, call))
