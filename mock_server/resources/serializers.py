@@ -156,14 +156,14 @@ def _coerce(
 ) -> Any:
     kind = _type(prop)
     nullable = _nullable(prop)
-    if prop.get("x-mock-file"):
-        return _file(value)
     # DRF's RelatedField.run_validation turns "" into None, in JSON bodies as in forms.
     blank_relation = value == "" and bool(prop.get("x-mock-relation"))
     if value is None or blank_relation or (is_form and value == "" and nullable and kind != "string"):
         if nullable:
             return None
         raise FieldError("This field may not be null.")
+    if prop.get("x-mock-file"):
+        return _file(value)
     if prop.get("x-mock-relation"):
         return _relation(value, str(prop["x-mock-relation"]), relations)
     if prop.get("x-mock-text"):

@@ -11,6 +11,8 @@ InvenTree/api.py, plugin/base/*/api.py, generic/states/api.py, InvenTree/magic_l
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +29,38 @@ class ViewFacts:
     get_component: str | None = None
     # A serializer without declared fields: its actions list `{}` for each method.
     fieldless: bool = False
+    # GET's fields as DRF describes them, for a serializer the contract does not describe at all.
+    get_fields: Mapping[str, Any] | None = None
+
+
+def _field(kind: str, label: str, *, required: bool, read_only: bool = False, **extra: Any) -> dict[str, Any]:
+    """One field as DRF's SimpleMetadata describes it."""
+    return {"type": kind, "required": required, "read_only": read_only, "label": label, **extra}
+
+
+# generic/states/serializers.py: GenericStateClassSerializer, its `values` a DictField of
+# GenericStateValueSerializer. The contract's status answers say "No response body".
+_STATE_CLASS_FIELDS = {
+    "status_class": _field("string", "Class", required=False, read_only=True),
+    "values": _field(
+        "nested object",
+        "Values",
+        required=True,
+        child={
+            "type": "nested object",
+            "required": True,
+            "read_only": False,
+            "children": {
+                "key": _field("integer", "Key", required=True),
+                "logical_key": _field("string", "Logical Key", required=False),
+                "name": _field("string", "Name", required=True),
+                "label": _field("string", "Label", required=True),
+                "color": _field("string", "Color", required=False),
+                "custom": _field("boolean", "Custom", required=False),
+            },
+        },
+    ),
+}
 
 
 _MACHINE_LIST = """API endpoint for list of Machine objects.
@@ -86,7 +120,7 @@ VIEWS: dict[str, ViewFacts] = {
     "/api/generic/status/": ViewFacts(
         "All Status Views", "Endpoint for listing all defined status models.", fieldless=True
     ),
-    "/api/generic/status/{statusmodel}/": ViewFacts("Status", _STATUS, fieldless=True),
+    "/api/generic/status/{statusmodel}/": ViewFacts("Status", _STATUS, get_fields=_STATE_CLASS_FIELDS),
     "/api/license/": ViewFacts("License", "Simple JSON endpoint for InvenTree license information.", serializer=False),
     "/api/locate/": ViewFacts(
         "Locate Plugin", "Endpoint for using a custom plugin to identify or 'locate' a stock item or location."

@@ -54,6 +54,19 @@ def test_uploads_that_are_not_images(
 def test_an_image_field_in_json_is_not_a_file(admin: httpx.Client) -> None:
     response = admin.post("/api/notes-image-upload/", json={"image": "http://example.com/a.png"})
     assert response.json() == {"image": ["The submitted data was not a file. Check the encoding type on the form."]}
+    assert admin.post("/api/notes-image-upload/", json={"image": None}).json() == {
+        "image": ["This field may not be null."]
+    }
+
+
+@pytest.mark.parametrize("sent", ["x", True, [1], 5], ids=["text", "boolean", "list", "number"])
+def test_metadata_that_is_not_an_object_is_refused_in_inventrees_words(admin: httpx.Client, sent: object) -> None:
+    refused = {"metadata": ["Metadata must be a python dict object"]}
+    assert admin.put("/api/project-code/1/metadata/", json={"metadata": sent}).json() == refused
+    assert admin.patch("/api/project-code/1/metadata/", json={"metadata": sent}).json() == refused
+    assert admin.put("/api/project-code/1/metadata/", json={"metadata": None}).json() == {
+        "metadata": ["This field may not be null."]
+    }
 
 
 def test_currency_exchange_and_refresh(admin: httpx.Client, reader: httpx.Client) -> None:

@@ -40,3 +40,16 @@ def test_plain_views_have_no_actions_and_fieldless_serializers_an_empty_get(admi
     search = admin.options("/api/search/").json()
     assert search["name"] == "Api Search"
     assert list(search["actions"]["POST"]) == ["search", "search_regex", "search_whole", "limit", "offset"]
+
+
+def test_a_status_class_describes_the_fields_of_its_serializer(admin: httpx.Client, reader: httpx.Client) -> None:
+    """GenericStateClassSerializer, which the contract does not describe ("No response body")."""
+    assert admin.options("/api/generic/status/").json()["actions"] == {"GET": {}}
+    for client, model in ((admin, "StockStatus"), (reader, "no-such-model")):
+        described = client.options(f"/api/generic/status/{model}/").json()["actions"]["GET"]
+        assert described["status_class"] == {"type": "string", "required": False, "read_only": True, "label": "Class"}
+        values = described["values"]
+        assert (values["type"], values["label"], values["required"]) == ("nested object", "Values", True)
+        children = values["child"]["children"]
+        assert list(children) == ["key", "logical_key", "name", "label", "color", "custom"]
+        assert children["key"] == {"type": "integer", "required": True, "read_only": False, "label": "Key"}

@@ -71,9 +71,9 @@ class MetadataViews:
             if "metadata" in call.data:
                 given = call.data["metadata"]
                 if not isinstance(given, dict):
-                    raise ValidationError(
-                        {"metadata": [f'Expected a dictionary of items but got type "{type(given).__name__}".']}
-                    )
+                    # MetadataMixin.validate_metadata (InvenTree/models.py). A PATCH with a value that is
+                    # not an object is a 500 on InvenTree 0.18 (its merge calls dict.update first).
+                    raise ValidationError({"metadata": ["Metadata must be a python dict object"]})
                 metadata = {**metadata, **given} if merge else dict(given)
             call.store["project_codes"].update(record["pk"], {"metadata": metadata})
         return json_response({"metadata": metadata})
