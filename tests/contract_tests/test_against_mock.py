@@ -198,10 +198,12 @@ def _units_recorder(mock_app: Any, seen: Sent) -> Any:
                 message = await receive()
                 body, more = body + message.get("body", b""), message.get("more_body", False)
             # A multipart boundary is random by design; what it separates is what the seed decides.
+            # It is written the same way in what is recorded, never in what the mock is sent.
             content_type = dict(scope["headers"]).get(b"content-type", b"")
+            noted = body
             if b"boundary=" in content_type:
-                body = body.replace(content_type.split(b"boundary=")[1], b"BOUNDARY")
-            seen.append((scope["method"], scope["path"], scope["query_string"].decode(), body))
+                noted = body.replace(content_type.split(b"boundary=")[1], b"BOUNDARY")
+            seen.append((scope["method"], scope["path"], scope["query_string"].decode(), noted))
 
             async def replay() -> Any:
                 return {"type": "http.request", "body": body, "more_body": False}
