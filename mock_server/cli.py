@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import socket
@@ -121,6 +122,8 @@ def _serve(argv: list[str] | None) -> int:
         app = ReloadingApp(app)
         reloader = Reloader(settings, app, _build)
         reloader.start()
+    else:
+        settle_heap()
     config = uvicorn.Config(app, log_level=settings.log_level, access_log=not args.quiet, lifespan="off")
     # The banner says where the mock listens and the stop line says it stopped: uvicorn's own
     # start and shutdown lines would repeat them. Its warnings and errors still show.
@@ -215,6 +218,17 @@ def _build(settings: Settings) -> ASGIApp:
     from mock_server.app import create_app  # noqa: PLC0415
 
     return create_app(settings)
+
+
+def settle_heap() -> None:
+    """Take what start-up built out of the garbage collector's sight before serving (`gc.freeze`).
+
+    The contract, the fixtures and the compiled rules live as long as the process; a full collection
+    would walk all of them again and again, a pause of tens of milliseconds in the answers that meet it.
+    Not with --reload: a reloaded app's predecessor must stay collectable.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _banner(settings: Settings, state_line: str) -> None:

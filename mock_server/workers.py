@@ -51,14 +51,16 @@ def settings_environment(settings: Settings) -> dict[str, str]:
 
 def worker_app() -> ASGIApp:
     """Build the app in a worker process, from the settings its parent put in the environment."""
-    from mock_server.cli import QUIET_WARNINGS  # noqa: PLC0415 - the worker's first import of the CLI module
+    from mock_server.cli import QUIET_WARNINGS, settle_heap  # noqa: PLC0415 - the worker's first import of the CLI
 
     for message, category in QUIET_WARNINGS:
         warnings.filterwarnings("ignore", message=message, category=category)
     from mock_server.app import create_app  # noqa: PLC0415 - after the warning filters, as in the CLI
 
     # The parent seeded the file (or found it) before starting the workers: none seeds it again.
-    return create_app(dataclasses.replace(Settings.from_env(), fresh_state=False))
+    app = create_app(dataclasses.replace(Settings.from_env(), fresh_state=False))
+    settle_heap()
+    return app
 
 
 def serve_workers(settings: Settings, sock: socket.socket, config: uvicorn.Config) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import subprocess
 import sys
@@ -71,3 +72,31 @@ def test_a_port_in_use_is_one_line() -> None:
         result = run_cli("--port", str(port), "--log-level", "critical")
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+@pytest.mark.parametrize(("extra", "frozen"), [((), True), (("--reload",), False)], ids=["serving", "reloading"])
+def test_what_start_up_built_is_frozen_before_serving(
+    monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...], frozen: bool
+) -> None:
+    """A full collection would walk the contract and fixtures again and again: gc.freeze takes them out.
+
+    With --reload an app is replaced, and the one replaced must stay collectable: nothing is frozen.
+    """
+    import uvicorn
+
+    from mock_server import cli
+
+    seen: list[int] = []
+
+    def run(self: uvicorn.Server, sockets: list[socket.socket] | None = None) -> None:
+        seen.append(gc.get_freeze_count())
+        for sock in sockets or []:
+            sock.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    gc.unfreeze()
+    try:
+        assert cli.main(["--port", str(free_port()), "--log-level", "warning", *extra]) == 0
+    finally:
+        gc.unfreeze()
+    assert len(seen) == 1 and (seen[0] > 0) is frozen
