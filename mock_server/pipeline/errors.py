@@ -54,13 +54,12 @@ class FieldErrors(ValidationError):
 
     def __init__(self, errors: Mapping[str, Sequence[str]], *, valid: Mapping[str, Any], order: Sequence[str]) -> None:
         super().__init__(errors)
-        self.errors = {field: list(messages) for field, messages in errors.items()}
         self.valid = dict(valid)
         self.order = tuple(order)
 
     def adding(self, more: Mapping[str, Sequence[str]]) -> FieldErrors:
         """These errors and `more`, each field in the serializer's order, then the rest."""
-        merged = {**more, **self.errors}
+        merged = {**more, **self.body}
         rank = {field: index for index, field in enumerate(self.order)}
         ordered = dict(sorted(merged.items(), key=lambda item: rank.get(item[0], len(rank))))
         return FieldErrors(ordered, valid=self.valid, order=self.order)

@@ -139,7 +139,7 @@ def endpoint_metadata(
         if facts.fieldless:
             described["GET"] = {}
         elif facts.get_fields is not None:
-            described["GET"] = copy.deepcopy(dict(facts.get_fields))
+            described["GET"] = facts.get_fields
         else:
             component = facts.get_component
             schema = schemas[component] if component else None
