@@ -11,8 +11,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Mapping
 
+from schemathesis.core import SCHEMATHESIS_TEST_CASE_HEADER
+
 # Headers the transport sets by itself (curl computes the same ones) or that only name the connection.
-NOT_REPEATED = frozenset({"host", "content-length", "connection", "accept-encoding", "x-schemathesis-testcaseid"})
+NOT_REPEATED = frozenset(
+    {"host", "content-length", "connection", "accept-encoding", SCHEMATHESIS_TEST_CASE_HEADER.lower()}
+)
 # Headers curl sends unless told otherwise; `-H 'Name:'` tells it not to.
 CURL_DEFAULTS = ("User-Agent", "Accept")
 PRINTABLE = frozenset(range(0x20, 0x7F))

@@ -16,12 +16,13 @@ from typing import Any
 import anyio.to_thread
 import httpx
 import pytest
+from schemathesis.core import SCHEMATHESIS_TEST_CASE_HEADER
 
 from tests.contract_tests.servers import reset, serving
 
 OPERATIONS = "project_code_create,project_code_partial_update,units_create,notifications_readall_retrieve"
 HELD_REQUEST = 25  # by then the run has created codes and units, changed codes and marked notifications read
-ENGINE_HEADER = b"x-schemathesis-testcaseid"
+ENGINE_HEADER = SCHEMATHESIS_TEST_CASE_HEADER.lower().encode()  # ASGI header names are lower case
 WAIT = 120.0  # seconds, a bound for the run to reach the held request and for it to exit
 
 
